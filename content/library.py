@@ -1,0 +1,208 @@
+"""The article model: a library of articles, each a tree of sections.
+
+A section id is ``slug#anchor``: the slug is the file's path below the library
+root without ``.md``, the anchor is the id of its rendered heading. An article's
+lead (the text before its first section) is a section too; its id is the bare
+slug, or ``slug#anchor`` when the article opens with its own ``#`` title.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from content.errors import ContentError, NotMarkdown, UnknownSection
+from content.parse import Heading, outline
+
+logger = logging.getLogger(__name__)
+
+BUILTIN_ARTICLES = Path(__file__).resolve().parent / "articles"
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    anchor: str  # "" for a lead that has no heading of its own
+    title: str
+    level: int  # heading level; 0 for a lead with no heading
+    trail: tuple[str, ...]  # titles from the article down to this section
+    children: tuple[Section, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return split_id(self.id)[0]
+
+    def walk(self) -> Iterator[Section]:
+        """This section and all below it, in reading order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    path: Path
+    title: str
+    aliases: tuple[str, ...]
+    lead: Section  # its children are the article's top-level sections
+    body: str  # Markdown ready to render: no front matter, anchors in the headings
+    fingerprint: str  # of the file's bytes: changes whenever the file does
+
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        return self.lead.children
+
+    def walk(self) -> Iterator[Section]:
+        return self.lead.walk()
+
+
+@dataclass(frozen=True)
+class Library:
+    root: Path
+    articles: tuple[Article, ...]
+    warnings: tuple[str, ...] = ()
+    _by_slug: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
+    _by_id: dict[str, Section] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for article in self.articles:
+            self._by_slug[article.slug] = article
+            for section in article.walk():
+                self._by_id[section.id] = section
+
+    def article(self, slug: str) -> Article:
+        try:
+            return self._by_slug[slug]
+        except KeyError:
+            raise UnknownSection(f"no article {slug!r} in {self.root}") from None
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id; a bare slug means the article's lead."""
+        slug, anchor = split_id(section_id)
+        article = self.article(slug)
+        if not anchor or anchor == article.lead.anchor:
+            return article.lead
+        found = self._by_id.get(f"{slug}#{anchor}")
+        if found is None:
+            raise UnknownSection(f"no section {anchor!r} in article {slug!r}")
+        return found
+
+    def sections(self) -> Iterator[Section]:
+        for article in self.articles:
+            yield from article.walk()
+
+    def __contains__(self, section_id: str) -> bool:
+        try:
+            self.section(section_id)
+        except UnknownSection:
+            return False
+        return True
+
+
+def split_id(section_id: str) -> tuple[str, str]:
+    """``"a/b#c"`` -> ``("a/b", "c")``; ``"a/b"`` -> ``("a/b", "")``."""
+    slug, _, anchor = section_id.partition("#")
+    return slug, anchor
+
+
+def load_library(path: Path | str | None = None) -> Library:
+    """Every Markdown file below a folder, or one Markdown file, as a Library."""
+    path = Path(path) if path is not None else BUILTIN_ARTICLES
+    if not path.exists():
+        raise ContentError(f"no such file or folder: {path}")
+    if path.is_dir():
+        root, files = path, markdown_files(path)
+    elif path.suffix.lower() in MARKDOWN_SUFFIXES:
+        root, files = path.parent, [path]
+    else:
+        raise NotMarkdown(f"not a Markdown file or a folder: {path}")
+    articles, warnings = [], []
+    for file in files:
+        try:
+            article, warning = read_article(root, file)
+        except OSError as error:
+            warnings.append(f"{file}: cannot read ({error.strerror or error})")
+            continue
+        articles.append(article)
+        if warning:
+            warnings.append(warning)
+    for warning in warnings:
+        logger.warning("%s", warning)
+    return Library(root.resolve(), tuple(articles), tuple(warnings))
+
+
+def markdown_files(folder: Path) -> list[Path]:
+    """Markdown files below ``folder`` in a stable order, hidden folders skipped."""
+    found = []
+    for file in folder.rglob("*"):
+        relative = file.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if file.suffix.lower() in MARKDOWN_SUFFIXES and file.is_file():
+            found.append(file)
+    return sorted(found, key=lambda f: f.relative_to(folder).as_posix().lower())
+
+
+def slug_for(root: Path, file: Path) -> str:
+    return file.relative_to(root).with_suffix("").as_posix()
+
+
+def read_article(root: Path, file: Path) -> tuple[Article, str | None]:
+    """One file as an Article, and a warning if it needed repair to be read."""
+    raw = file.read_bytes()
+    warning = None
+    try:
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        source = raw.decode("utf-8-sig", errors="replace")
+        warning = f"{file}: not valid UTF-8 (byte {error.start}); shown with replacement characters"
+    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    return parse_article(slug_for(root, file), file, source, raw), warning
+
+
+def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None) -> Article:
+    found = outline(source)
+    headings = found.headings
+    # An article that opens with its only level-1 heading has that heading as its title.
+    title_heading = None
+    if headings and headings[0].level == 1 and sum(h.level == 1 for h in headings) == 1:
+        title_heading, headings = headings[0], headings[1:]
+    meta_title = found.meta.get("title")
+    if isinstance(meta_title, str) and meta_title.strip():
+        title = meta_title.strip()
+    elif title_heading is not None:
+        title = title_heading.title
+    else:
+        title = path.stem
+    aliases = found.meta.get("aliases", [])
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    lead_anchor = title_heading.anchor if title_heading else ""
+    lead_id = f"{slug}#{lead_anchor}" if lead_anchor else slug
+    children = _nest(slug, headings, (title,))
+    lead = Section(lead_id, lead_anchor, title, title_heading.level if title_heading else 0,
+                   (title,), children)
+    digest = hashlib.sha1(raw if raw is not None else source.encode()).hexdigest()[:16]
+    return Article(slug, path, title, tuple(a for a in aliases if a), lead, found.body, digest)
+
+
+def _nest(slug: str, headings: list[Heading], trail: tuple[str, ...]) -> tuple[Section, ...]:
+    """Sections nested by heading level: each takes the deeper headings after it."""
+    sections = []
+    i = 0
+    while i < len(headings):
+        heading = headings[i]
+        end = i + 1
+        while end < len(headings) and headings[end].level > heading.level:
+            end += 1
+        own_trail = (*trail, heading.title)
+        children = _nest(slug, headings[i + 1 : end], own_trail)
+        sections.append(Section(f"{slug}#{heading.anchor}", heading.anchor, heading.title,
+                                heading.level, own_trail, children))
+        i = end
+    return tuple(sections)

@@ -1,0 +1,188 @@
+"""Reading a Markdown source: front matter and the heading outline.
+
+This is the cheap pass that the section tree needs; it never renders. It finds
+headings the way Python-Markdown does (ATX ``#`` at the start of a line, setext
+underlines, nothing inside fenced code) and gives each a unique anchor. The
+renderer writes these anchors into the headings explicitly, so a section id is
+always exactly the id its rendered heading carries.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^(#{1,6})(.*?)$")
+_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
+_NOT_PARAGRAPH = re.compile(r"^(    |\t|>|\s*([-*+]|\d+[.)])\s|\s*\|)")
+_EXPLICIT_ID = re.compile(r"\s*\{\s*:?[^}]*?#([^\s}]+)[^}]*\}\s*$")
+_ATTR_LIST = re.compile(r"\s*\{\s*:?[^}]*\}\s*$")
+_CLOSING_HASHES = re.compile(r"\s+#+\s*$|^#+\s*$")
+_INLINE_MARKUP = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images keep their text
+    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"`+([^`]*)`+"), r"\1"),
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<!\w)([*_])(.+?)\1(?!\w)"), r"\2"),
+    (re.compile(r"<[^>]+>"), ""),
+]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """One heading as written in the source."""
+
+    level: int
+    title: str
+    anchor: str
+    line: int  # 0-based line of the heading text in the body
+
+
+@dataclass
+class Outline:
+    """What the cheap pass learns from a source."""
+
+    meta: dict[str, str | list[str]] = field(default_factory=dict)
+    headings: list[Heading] = field(default_factory=list)
+    body: str = ""  # the source without front matter, anchors written into headings
+
+
+def slugify(text: str) -> str:
+    """A heading's anchor: Unicode letters kept (so Chinese headings work), lower case.
+
+    >>> slugify("Outcomes and Impact")
+    'outcomes-and-impact'
+    >>> slugify("七千人大会 (1962)")
+    '七千人大会-1962'
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[^\w\s-]", "", text).strip().lower()
+    return re.sub(r"[-\s]+", "-", text)
+
+
+def unique_anchor(anchor: str, taken: set[str]) -> str:
+    """``anchor``, or ``anchor-1``, ``anchor-2``... whichever is still free."""
+    base = anchor or "section"
+    candidate, n = base, 0
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def plain_heading(text: str) -> str:
+    """A heading's visible text, with inline Markdown removed."""
+    for pattern, replacement in _INLINE_MARKUP:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+def split_front_matter(source: str) -> tuple[dict[str, str | list[str]], str]:
+    """Split a leading ``---`` block off ``source``.
+
+    Only the simple YAML that notes tools write is understood: ``key: value``,
+    ``key: [a, b]`` and ``key:`` followed by ``- item`` lines. Anything else is
+    ignored rather than rejected, so a foreign front matter never hides an article.
+    """
+    lines = source.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, source
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        return {}, source
+    meta: dict[str, str | list[str]] = {}
+    key = None
+    for raw in lines[1:end]:
+        item = re.match(r"^\s+-\s+(.*)$", raw) or re.match(r"^-\s+(.*)$", raw)
+        if item and key is not None:
+            current = meta.get(key)
+            values = current if isinstance(current, list) else []
+            values.append(_unquote(item.group(1)))
+            meta[key] = values
+            continue
+        pair = re.match(r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$", raw)
+        if not pair:
+            continue
+        key, value = pair.group(1).lower(), pair.group(2).strip()
+        if value.startswith("[") and value.endswith("]"):
+            meta[key] = [_unquote(v) for v in value[1:-1].split(",") if v.strip()]
+        elif value:
+            meta[key] = _unquote(value)
+        else:
+            meta[key] = []
+    return meta, "\n".join(lines[end + 1 :])
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def outline(source: str) -> Outline:
+    """Front matter, headings with unique anchors, and the body ready to render."""
+    meta, body = split_front_matter(source)
+    lines = body.split("\n")
+    headings: list[Heading] = []
+    taken: set[str] = set()
+    fence: str | None = None
+    previous_is_text = False
+    for number, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            previous_is_text = False
+            continue
+        if opened:
+            fence = opened.group(1)
+            previous_is_text = False
+            continue
+        atx = _ATX.match(line)
+        setext = _SETEXT.match(line) if previous_is_text else None
+        if atx:
+            level, text = len(atx.group(1)), atx.group(2)
+            target = number
+        elif setext:
+            level, text = (1 if setext.group(1)[0] == "=" else 2), lines[number - 1]
+            target = number - 1
+        else:
+            previous_is_text = bool(line.strip()) and not _NOT_PARAGRAPH.match(line)
+            continue
+        previous_is_text = False
+        explicit = _EXPLICIT_ID.search(text)
+        anchor = explicit.group(1) if explicit else slugify(plain_heading(_strip_heading(text)))
+        title = plain_heading(_strip_heading(text)) or anchor
+        headings.append(Heading(level, title, unique_anchor(anchor, taken), target))
+    return Outline(meta, headings, _write_anchors(lines, headings))
+
+
+def _strip_heading(text: str) -> str:
+    text = _ATTR_LIST.sub("", text)
+    return _CLOSING_HASHES.sub("", text).strip()
+
+
+def _write_anchors(lines: list[str], headings: list[Heading]) -> str:
+    """The body with each heading as one ATX line carrying its anchor.
+
+    Setext headings become ATX too, so that ``{#anchor}`` (attr_list) always
+    applies; the underline becomes a blank line to keep line numbers.
+    """
+    out = list(lines)
+    for heading in headings:
+        raw = out[heading.line]
+        underline = heading.line + 1 < len(out) and _SETEXT.match(out[heading.line + 1])
+        if not raw.startswith("#") and underline:
+            out[heading.line + 1] = ""
+            text = raw
+        else:
+            text = raw[heading.level :]
+        text = _strip_heading(text)
+        out[heading.line] = f"{'#' * heading.level} {text} {{#{heading.anchor}}}"
+    return "\n".join(out)

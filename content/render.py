@@ -1,0 +1,94 @@
+"""Rendering an article: Markdown to safe HTML, and the plain text of each section."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import Any
+
+from content.library import Article
+from content.sanitize import sanitize
+
+EXTENSIONS = ["toc", "tables", "fenced_code", "footnotes", "attr_list", "def_list", "sane_lists"]
+_BLOCK_TAGS = frozenset("""
+    p div li ul ol table tr thead tbody tfoot caption blockquote pre dl dt dd hr br
+    h1 h2 h3 h4 h5 h6 details summary figure figcaption
+""".split())
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Any:
+    # Imported here: the window shows a cached page without paying for Markdown.
+    import markdown
+    from markdown.extensions.toc import TocExtension
+
+    extensions: list[Any] = [e for e in EXTENSIONS if e != "toc"]
+    extensions.append(TocExtension(permalink=False))
+    return markdown.Markdown(extensions=extensions, output_format="html")
+
+
+def render_html(article: Article) -> str:
+    """The article's body as safe HTML; headings carry the section anchors as ids."""
+    converter = _converter()
+    converter.reset()
+    return sanitize(converter.convert(article.body))
+
+
+class _SectionText(HTMLParser):
+    """Splits rendered HTML into the text of each section, at headings with known ids."""
+
+    def __init__(self, anchors: dict[str, str], lead_id: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.anchors = anchors
+        self.current = lead_id
+        self.in_heading = False
+        self.parts: dict[str, list[str]] = {lead_id: []}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HEADINGS:
+            anchor = dict(attrs).get("id") or ""
+            if anchor in self.anchors:
+                self.current = self.anchors[anchor]
+                self.parts.setdefault(self.current, [])
+                self.in_heading = True
+                return
+        if tag in _BLOCK_TAGS or tag in ("td", "th"):
+            self.parts[self.current].append("\n" if tag in _BLOCK_TAGS else " ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HEADINGS and self.in_heading:
+            self.in_heading = False
+        elif tag in _BLOCK_TAGS or tag in ("td", "th"):
+            self.parts[self.current].append("\n" if tag in _BLOCK_TAGS else " ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.in_heading:
+            self.parts[self.current].append(data)
+
+
+def section_texts(article: Article, html: str | None = None) -> dict[str, str]:
+    """Plain text of each section's own content (without its sub-sections), by id."""
+    anchors = {s.anchor: s.id for s in article.walk() if s.anchor}
+    parser = _SectionText(anchors, article.lead.id)
+    parser.feed(html if html is not None else render_html(article))
+    parser.close()
+    return {section.id: _tidy("".join(parser.parts.get(section.id, [])))
+            for section in article.walk()}
+
+
+def plain_text(article: Article, html: str | None = None) -> str:
+    """The whole article as plain text: headings and paragraphs, one per line."""
+    texts = section_texts(article, html)
+    lines = []
+    for section in article.walk():
+        lines.append(section.title)
+        if texts[section.id]:
+            lines.append(texts[section.id])
+    return "\n".join(lines)
+
+
+def _tidy(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return re.sub(r"\n{2,}", "\n", "\n".join(line for line in lines if line)).strip()

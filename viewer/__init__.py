@@ -1,0 +1,1 @@
+"""The desktop viewer and the command line. Only this package knows Qt."""

@@ -1,0 +1,123 @@
+"""The ``encyclopedia`` command line.
+
+This module must not import Qt or Whoosh: subcommands that need no window
+(toc, search, index, bookmarks, import) start fast, and a test checks it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A user mistake: shown as one line on stderr, exit code 2."""
+
+
+def _content_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, metavar="PATH",
+                        help="a folder of Markdown (all *.md below it) or one .md file; "
+                             "default: the built-in articles")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="encyclopedia",
+        description="An offline encyclopedia: browse, search and bookmark sections of "
+                    "Markdown articles. With no command, opens the window.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    view = commands.add_parser("open", help="open the window (the default command)",
+                               description="Open the viewer at TARGET, a section id "
+                                           "(slug#anchor) or an article slug. With no "
+                                           "TARGET, resume where you left off.")
+    view.add_argument("target", nargs="?", metavar="TARGET")
+    _content_arg(view)
+    view.add_argument("--screenshot", type=Path, metavar="OUT.png",
+                      help="render offscreen, save a PNG and exit")
+    view.add_argument("--size", default="1200x800", metavar="WxH",
+                      help="window size (default 1200x800)")
+    view.add_argument("--theme", choices=["system", "light", "dark"],
+                      help="colour theme for this run")
+
+    toc = commands.add_parser("toc", help="print the section tree",
+                              description="Print every article and its sections.")
+    _content_arg(toc)
+    toc.add_argument("--json", action="store_true", help="machine-readable output")
+
+    search = commands.add_parser("search", help="full-text search",
+                                 description="Search the library; hits are sections.")
+    search.add_argument("query", metavar="QUERY")
+    _content_arg(search)
+    search.add_argument("--limit", type=int, default=10, metavar="N",
+                        help="at most N hits (default 10)")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+
+    index = commands.add_parser("index", help="build or update the search index",
+                                description="Bring the search index up to date; only "
+                                            "changed files are re-indexed.")
+    _content_arg(index)
+    index.add_argument("--rebuild", action="store_true", help="start from an empty index")
+    index.add_argument("--json", action="store_true", help="machine-readable output")
+
+    bookmarks = commands.add_parser("bookmarks", help="list, add, remove, export, import",
+                                    description="Manage section bookmarks.")
+    _content_arg(bookmarks)
+    actions = bookmarks.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="list bookmarks")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    add = actions.add_parser("add", help="bookmark a section")
+    add.add_argument("id", metavar="ID", help="section id, slug#anchor")
+    add.add_argument("--folder", default="", metavar="F")
+    add.add_argument("--note", default="", metavar="TEXT")
+    remove = actions.add_parser("remove", help="remove a bookmark")
+    remove.add_argument("id", metavar="ID")
+    export = actions.add_parser("export", help="write bookmarks to a file")
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.add_argument("--format", choices=["json", "xbel"], default=None,
+                        help="default: from the file's extension, else json")
+    imported = actions.add_parser("import", help="merge bookmarks from a JSON or XBEL file")
+    imported.add_argument("file", type=Path, metavar="FILE")
+
+    convert = commands.add_parser("import", help="turn a plain-text article into Markdown",
+                                  description="Convert an article in plain text (title on "
+                                              "the first line, short heading lines, | "
+                                              "tables, - lists, question/+answer FAQs) "
+                                              "to Markdown.")
+    convert.add_argument("file", type=Path, metavar="FILE.txt")
+    convert.add_argument("-o", "--output", type=Path, metavar="OUT.md",
+                         help="write here instead of standard output")
+
+    pdf = commands.add_parser("pdf", help="save an article or a section as PDF")
+    pdf.add_argument("target", metavar="TARGET")
+    pdf.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    _content_arg(pdf)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if args.command is None:
+        args = build_parser().parse_args(["open", *(argv or sys.argv[1:])])
+    module_name = {"import": "textimport"}.get(args.command, args.command)
+    from content import ContentError
+
+    try:
+        module = importlib.import_module(f"viewer.commands.{module_name}")
+        return int(module.run(args))
+    except (CommandError, ContentError) as error:
+        print(f"encyclopedia: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
