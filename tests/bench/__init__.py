@@ -1,0 +1,1 @@
+"""``make bench``: measurements as ratios against a baseline in the same run."""
