@@ -1,0 +1,50 @@
+"""Rendered pages, cached on disk so that opening an article skips Markdown.
+
+The key is the article file's fingerprint plus the renderer's own files, so a
+changed article or a changed renderer never shows a stale page. The cache is
+only an optimisation: if it cannot be read or written, we render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from content.library import Article
+from content.places import cache_dir
+
+logger = logging.getLogger(__name__)
+_RENDERER_FILES = ("parse.py", "render.py", "sanitize.py")
+
+
+def _renderer_stamp() -> str:
+    here = Path(__file__).resolve().parent
+    stamps = []
+    for name in _RENDERER_FILES:
+        try:
+            stamps.append(str((here / name).stat().st_mtime_ns))
+        except OSError:
+            stamps.append("?")
+    return hashlib.sha1("/".join(stamps).encode()).hexdigest()[:8]
+
+
+def article_html(article: Article) -> str:
+    """The article's safe HTML, from the cache when it is fresh."""
+    path = cache_dir() / "pages" / f"{article.fingerprint}-{_renderer_stamp()}.html"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    from content.render import render_html
+
+    html = render_html(article)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(html, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        logger.info("page cache not written: %s", error)
+    return html

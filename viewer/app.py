@@ -1,0 +1,86 @@
+"""Starting the window: QApplication, the main window, screenshots.
+
+Everything that can fail because of the user's input (a missing path, an
+unknown target) is checked before Qt is even imported, so mistakes are reported
+as one line, fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from content import Library, UnknownSection, load_library
+
+APP_ID = "encyclopedia"
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    from viewer.cli import CommandError
+
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise CommandError(f"--size wants WIDTHxHEIGHT, like 1200x800, not {text!r}") from None
+    if not (200 <= width <= 10000 and 150 <= height <= 10000):
+        raise CommandError(f"--size {text} is out of range")
+    return width, height
+
+
+def resolve_target(library: Library, target: str | None) -> str | None:
+    from viewer.cli import CommandError
+
+    if not target:
+        return None
+    try:
+        return library.section(target).id
+    except UnknownSection as error:
+        raise CommandError(str(error)) from None
+
+
+def run_window(args: argparse.Namespace) -> int:
+    size = parse_size(args.size)
+    library = load_library(args.content)
+    target = resolve_target(library, args.target)
+    if args.screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.mainwindow import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName("Encyclopedia")
+    window = MainWindow(library)
+    window.resize(*size)
+    if target is None and library.articles:
+        target = library.articles[0].lead.id
+    if target is not None:
+        window.navigate(target)
+    window.show()
+
+    if args.screenshot is not None:
+        out: Path = args.screenshot
+
+        def save() -> None:
+            if not window.grab().save(str(out)):
+                print(f"encyclopedia: could not write {out}", file=sys.stderr)
+                app.exit(2)
+            else:
+                app.quit()
+
+        window.view.painted.connect(lambda: QTimer.singleShot(100, save))
+        QTimer.singleShot(5000, save)  # a view that never paints must not hang us
+    if os.environ.get("ENCYCLOPEDIA_EXIT_AFTER_PAINT"):
+        # For `make bench`: the time from process start to the article's first paint.
+        def report() -> None:
+            print(f"painted {time.time():.6f}", flush=True)
+            app.quit()
+
+        window.view.painted.connect(report)
+    return app.exec()

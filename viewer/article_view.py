@@ -1,0 +1,182 @@
+"""The article page: a QTextBrowser that knows where each section starts.
+
+It shows one article at a time, scrolls a section's heading to the top of the
+view, and reports which section is being read as the user scrolls. Links are
+never followed here: they are handed to the window, which sends every
+navigation through one ``navigate(section_id)``.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import QTextBlock, QTextFrameFormat
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+READING_WIDTH = 780  # px of text: about 80-90 characters a line at the default size
+SIDE_MARGIN = 28
+HEADROOM = 10  # px left above a heading scrolled to the top, so it does not touch the edge
+TOP_SLACK = HEADROOM + 6  # a heading this close below the top edge is "being read"
+
+
+class ArticleView(QTextBrowser):
+    sectionScrolled = Signal(str)  # anchor of the section now at the top ("" = lead)
+    painted = Signal()  # the first paint after show_html
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("articleView")
+        self.setAccessibleName("Article")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self._positions: list[float] = []  # heading tops, ascending
+        self._anchors: list[str] = []
+        self._known_anchors: set[str] = set()
+        self._current = ""
+        self._stylesheet = ""
+        self._awaiting_paint = False
+        self._adjusting = False  # our own scrolling, not the reader's
+        self._reading: tuple[str, int] = ("", 0)
+        self.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        self.document().documentLayout().documentSizeChanged.connect(self._layout_changed)
+        self.viewport().installEventFilter(self)
+
+    # --- content -----------------------------------------------------------------
+
+    def set_stylesheet(self, css: str) -> None:
+        self._stylesheet = css
+
+    def show_html(self, html: str, anchors: list[str], base_url: QUrl | None = None) -> None:
+        """Show an article's HTML; ``anchors`` are its section anchors in order."""
+        document = self.document()
+        document.setDefaultStyleSheet(self._stylesheet)
+        if base_url is not None:
+            document.setBaseUrl(base_url)
+        self._known_anchors = set(anchors)
+        self._current = ""
+        self._reading = ("", 0)
+        self._awaiting_paint = True
+        self._adjusting = True
+        try:
+            self.setHtml(html)
+        finally:
+            self._adjusting = False
+        self._update_margins()
+
+    def scroll_to(self, anchor: str, offset: int = 0) -> None:
+        """Put the section's heading at the very top of the view (``offset`` px below it)."""
+        self._adjusting = True
+        try:
+            self.verticalScrollBar().setValue(int(self._top_of(anchor)) + offset)
+        finally:
+            self._adjusting = False
+        self._reading = (anchor, offset)
+        self._report(anchor)
+
+    def reading_position(self) -> tuple[str, int]:
+        """The section being read and how far into it the view is scrolled, in px."""
+        return self._reading
+
+    def _top_of(self, anchor: str) -> float:
+        self._ensure_positions()
+        if anchor in self._anchors:
+            return max(0.0, self._positions[self._anchors.index(anchor)] - HEADROOM)
+        return 0.0
+
+    def current_anchor(self) -> str:
+        """The section being read: the last heading at or above the top edge."""
+        self._ensure_positions()
+        top = self.verticalScrollBar().value() + TOP_SLACK
+        at = bisect.bisect_right(self._positions, top) - 1
+        return self._anchors[at] if at >= 0 else ""
+
+    # --- layout --------------------------------------------------------------------
+
+    def _layout_changed(self) -> None:
+        self._positions = []
+
+    def _ensure_positions(self) -> None:
+        # A hidden view has no layout yet: every heading would be at 0.
+        if self._positions or not self._known_anchors or not self.isVisible():
+            return
+        document = self.document()
+        layout = document.documentLayout()
+        found: dict[str, float] = {}
+        block: QTextBlock = document.begin()
+        while block.isValid():
+            for name in _block_anchors(block):
+                if name in self._known_anchors and name not in found:
+                    found[name] = layout.blockBoundingRect(block).top()
+            block = block.next()
+        ordered = sorted(found.items(), key=lambda item: item[1])
+        self._anchors = [name for name, _ in ordered]
+        self._positions = [top for _, top in ordered]
+
+    def _update_margins(self) -> None:
+        """Centre a comfortable column of text, and leave room below the last section.
+
+        The bottom margin lets even the last, short section scroll to the top,
+        so a search hit or a tree click always lands with its heading first.
+        """
+        frame = self.document().rootFrame()
+        fmt: QTextFrameFormat = frame.frameFormat()
+        width = self.viewport().width()
+        side = max(SIDE_MARGIN, (width - READING_WIDTH) // 2)
+        bottom = max(0, self.viewport().height() - 80)
+        if (fmt.leftMargin(), fmt.rightMargin(), fmt.bottomMargin()) != (side, side, bottom):
+            fmt.setLeftMargin(side)
+            fmt.setRightMargin(side)
+            fmt.setTopMargin(16)
+            fmt.setBottomMargin(bottom)
+            frame.setFrameFormat(fmt)
+            self._positions = []
+
+    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        # Reflowed text moves every heading: keep the reader in the same place.
+        anchor, offset = self._reading
+        self._adjusting = True
+        try:
+            super().resizeEvent(event)  # type: ignore[arg-type]
+            self._update_margins()
+        finally:
+            self._adjusting = False
+        self.scroll_to(anchor, offset)
+
+    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        # QTextEdit scrolls to its cursor on the first show; the reader's place wins.
+        anchor, offset = self._reading
+        self._adjusting = True
+        try:
+            super().showEvent(event)  # type: ignore[arg-type]
+        finally:
+            self._adjusting = False
+        self.scroll_to(anchor, offset)
+
+    def _on_scroll(self, value: int) -> None:
+        if self._adjusting:
+            return
+        anchor = self.current_anchor()
+        self._reading = (anchor, int(value - self._top_of(anchor)))
+        self._report(anchor)
+
+    def _report(self, anchor: str) -> None:
+        if anchor != self._current:
+            self._current = anchor
+            self.sectionScrolled.emit(anchor)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (self._awaiting_paint and watched is self.viewport()
+                and event.type() == QEvent.Type.Paint):
+            self._awaiting_paint = False
+            QTimer.singleShot(0, self.painted.emit)
+        return super().eventFilter(watched, event)
+
+
+def _block_anchors(block: QTextBlock) -> list[str]:
+    names: list[str] = []
+    iterator = block.begin()
+    while not iterator.atEnd():
+        names.extend(iterator.fragment().charFormat().anchorNames())
+        iterator += 1
+    return names

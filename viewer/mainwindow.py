@@ -1,0 +1,112 @@
+"""The main window: layout and wiring only.
+
+Every navigation — a tree click, a link, a search hit, a bookmark, back and
+forward, the command line's target — goes through ``navigate(section_id)``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
+
+from content import Article, Library, UnknownSection
+from content.pages import article_html
+from viewer.article_view import ArticleView
+from viewer.links import resolve_link
+from viewer.theme import page_stylesheet
+from viewer.tree import SectionTree
+
+logger = logging.getLogger(__name__)
+APP_TITLE = "Encyclopedia"
+
+
+class MainWindow(QMainWindow):
+    navigated = Signal(str)  # section id, after every navigate()
+    currentSectionChanged = Signal(str)  # section id at the top of the view
+
+    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.article: Article | None = None
+        self.current_id = ""
+        self.setWindowTitle(APP_TITLE)
+
+        self.tree = SectionTree()
+        self.tree.set_library(library)
+        self.view = ArticleView()
+        self.view.set_stylesheet(page_stylesheet())
+
+        self.sidebar = QTabWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setDocumentMode(True)
+        self.sidebar.addTab(self.tree, "Contents")
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.view)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 900])
+        self.setCentralWidget(self.splitter)
+
+        self.tree.sectionActivated.connect(self.navigate)
+        self.view.sectionScrolled.connect(self._on_section_scrolled)
+        self.view.anchorClicked.connect(self.follow_link)
+        for warning in library.warnings:
+            self.statusBar().showMessage(warning, 10000)
+
+    # --- navigation ---------------------------------------------------------------
+
+    def navigate(self, section_id: str) -> bool:
+        """Show a section (``slug#anchor``, or a slug for its lead) at the top of the view."""
+        try:
+            section = self.library.section(section_id)
+        except UnknownSection as error:
+            self.statusBar().showMessage(str(error), 5000)
+            return False
+        if self.article is None or self.article.slug != section.slug:
+            self._show_article(self.library.article(section.slug))
+        self.view.scroll_to(section.anchor)
+        self._set_current(section.id)
+        self.navigated.emit(section.id)
+        return True
+
+    def follow_link(self, url: QUrl) -> None:
+        slug = self.article.slug if self.article else ""
+        target = resolve_link(url.toString(), self.library, slug)
+        if target.kind == "section":
+            self.navigate(target.value)
+        elif target.kind == "external":
+            self.statusBar().showMessage(f"Opening {target.value} in your browser", 3000)
+            QDesktopServices.openUrl(QUrl(target.value))
+        elif target.kind == "file":
+            QDesktopServices.openUrl(QUrl.fromLocalFile(target.value))
+        else:
+            self.statusBar().showMessage(f"Link not followed: {target.value}", 5000)
+
+    def _show_article(self, article: Article) -> None:
+        self.article = article
+        anchors = [s.anchor for s in article.walk() if s.anchor]
+        base = QUrl.fromLocalFile(str(article.path.parent) + "/")
+        self.view.show_html(article_html(article), anchors, base)
+
+    def _on_section_scrolled(self, anchor: str) -> None:
+        if self.article is None:
+            return
+        section_id = f"{self.article.slug}#{anchor}" if anchor else self.article.lead.id
+        self._set_current(section_id)
+
+    def _set_current(self, section_id: str) -> None:
+        if section_id == self.current_id:
+            return
+        self.current_id = section_id
+        section = self.library.section(section_id)
+        self.tree.show_section(section.id)
+        article_title = self.article.title if self.article else ""
+        if section.title == article_title:
+            self.setWindowTitle(f"{article_title} — {APP_TITLE}")
+        else:
+            self.setWindowTitle(f"{section.title} — {article_title} — {APP_TITLE}")
+        self.currentSectionChanged.emit(section.id)
