@@ -58,16 +58,18 @@ class _Sanitizer(HTMLParser):
             return
         if self.dropping or tag not in ALLOWED_TAGS:
             return
+        values = {name: value or "" for name, value in attrs}
+        if tag == "img" and not safe_source(values.get("src", "")):
+            # Keep the image's place and description, never its remote content.
+            label = values.get("alt") or "image"
+            self.out.append(f'<span class="blocked">[{escape(label)}: not loaded]</span>')
+            return
         kept = []
         for name, value in attrs:
             value = value or ""
             if name not in ALLOWED_ATTRS:
                 continue
             if name == "href" and not safe_link(value):
-                continue
-            if name == "src" and not safe_source(value):
-                # Keep the image's place and its description, never its remote content.
-                kept.append(("data-blocked-src", value))
                 continue
             kept.append((name, value))
         attributes = "".join(f' {name}="{escape(value)}"' for name, value in kept)

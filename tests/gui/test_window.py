@@ -1,0 +1,128 @@
+"""The window, driven like a reader: tree clicks, scrolling, links, the title bar."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QImage
+from pytestqt.qtbot import QtBot
+
+from tests.conftest import write_library
+from tests.gui.conftest import OpenWindow, click_text, click_tree_item, text_at_top
+
+SLUG = "seven-thousand-cadres-conference"
+
+
+def test_clicking_a_section_in_the_tree_puts_its_heading_at_the_top(
+        qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window()
+    assert text_at_top(window) == "Seven Thousand Cadres Conference"
+    with qtbot.waitSignal(window.navigated) as navigated:
+        click_tree_item(qtbot, window, "Legacy and Reforms")
+    assert navigated.args == [f"{SLUG}#legacy-and-reforms"]
+    assert text_at_top(window) == "Legacy and Reforms"
+    assert window.windowTitle().startswith("Legacy and Reforms — Seven Thousand Cadres")
+
+
+def test_even_the_last_section_scrolls_to_the_top(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window(size=(900, 900))
+    click_tree_item(qtbot, window, "Conclusion")
+    assert text_at_top(window) == "Conclusion"
+
+
+def test_scrolling_to_the_table_selects_its_section(qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window()
+    view = window.view
+    table_cell = view.document().find("Attendees")
+    top = view.document().documentLayout().blockBoundingRect(table_cell.block()).top()
+    with qtbot.waitSignal(window.currentSectionChanged):
+        view.verticalScrollBar().setValue(int(top))
+    assert window.tree.currentItem().text(0) == "Outcomes and Impact"
+    assert window.current_id == f"{SLUG}#outcomes-and-impact"
+    assert "Outcomes and Impact" in window.windowTitle()
+    view.verticalScrollBar().setValue(0)
+    assert window.tree.currentItem().text(0) == "Seven Thousand Cadres Conference"
+
+
+def test_scrolling_with_the_keyboard_follows_the_reader(
+        qtbot: QtBot, open_window: OpenWindow) -> None:
+    from PySide6.QtCore import Qt
+
+    window = open_window()
+    window.view.setFocus()
+    seen = []
+    window.currentSectionChanged.connect(seen.append)
+    bar = window.view.verticalScrollBar()
+    while bar.value() < bar.maximum():
+        qtbot.keyClick(window.view, Qt.Key.Key_Down)
+    # Line by line, the reader passes through every section in order.
+    assert seen == [s.id for s in window.library.sections()][1:]
+
+
+def _linked_library(tmp_path: Path) -> Path:
+    return write_library(tmp_path, {
+        "a.md": ("# Alpha\n\nSee [the last part](#last-part) or [beta's depths](sub/b.md#depths)"
+                 " or [the web](https://example.org/page).\n\n" + "filler line\n\n" * 40 +
+                 "## Last part\n\nThe end of alpha.\n"),
+        "sub/b.md": "# Beta\n\nintro\n\n" + "filler\n\n" * 40 + "## Depths\n\nDeep text.\n",
+    })
+
+
+def test_following_an_in_page_link(qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    window = open_window(_linked_library(tmp_path))
+    with qtbot.waitSignal(window.navigated) as navigated:
+        click_text(qtbot, window, "the last part")
+    assert navigated.args == ["a#last-part"]
+    assert text_at_top(window) == "Last part"
+
+
+def test_following_a_link_to_another_article(
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    window = open_window(_linked_library(tmp_path))
+    with qtbot.waitSignal(window.navigated) as navigated:
+        click_text(qtbot, window, "beta's depths")
+    assert navigated.args == ["sub/b#depths"]
+    assert text_at_top(window) == "Depths"
+    assert window.windowTitle().startswith("Depths — Beta")
+    assert window.tree.currentItem().text(0) == "Depths"
+
+
+class _Browser(QObject):
+    """Stands in for the system browser: records what it was asked to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+def test_external_link_opens_in_the_browser_only_when_clicked(
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    browser = _Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        window = open_window(_linked_library(tmp_path))
+        qtbot.wait(50)
+        assert browser.opened == []
+        click_text(qtbot, window, "the web")
+        qtbot.waitUntil(lambda: browser.opened == ["https://example.org/page"])
+        assert window.current_id == "a#alpha"  # the page itself did not move
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+
+
+def test_screenshot_from_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "viewer", "open", f"{SLUG}#legacy-and-reforms",
+         "--screenshot", str(out), "--size", "900x600"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 600)

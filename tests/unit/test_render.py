@@ -1,0 +1,63 @@
+"""Rendering: heading ids are the section anchors, and raw HTML is made safe."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from content import load_library
+from content.render import render_html, section_texts
+from content.sanitize import sanitize
+from tests.conftest import write_library
+
+
+def test_every_section_anchor_is_a_rendered_heading_id() -> None:
+    for article in load_library().articles:
+        html = render_html(article)
+        ids = re.findall(r'<h[1-6] id="([^"]+)"', html)
+        assert ids == [s.anchor for s in article.walk() if s.anchor]
+
+
+def test_table_renders_with_header_cells() -> None:
+    html = render_html(load_library().articles[0])
+    assert "<th>Category</th>" in html and "<th>Description</th>" in html
+    assert html.count("<tr>") == 4
+
+
+def test_extensions_footnotes_definitions_code(tmp_path: Path) -> None:
+    write_library(tmp_path, {"x.md": (
+        "# X\n\nA claim.[^1]\n\nTerm\n:   Its definition.\n\n```python\nprint('<hi>')\n```\n\n"
+        "[^1]: The source.\n")})
+    html = render_html(load_library(tmp_path).article("x"))
+    assert "<dt>Term</dt>" in html and "<dd>Its definition.</dd>" in html
+    assert "print(&#x27;&lt;hi&gt;&#x27;)" in html or "print('&lt;hi&gt;')" in html
+    assert "The source." in html and 'class="footnote' in html
+
+
+def test_section_texts_belong_to_their_own_section(tmp_path: Path) -> None:
+    write_library(tmp_path, {"a.md": "# A\n\nlead words\n\n## B\n\nbee words\n\n### C\n\nsea\n"})
+    texts = section_texts(load_library(tmp_path).article("a"))
+    assert texts == {"a#a": "lead words", "a#b": "bee words", "a#c": "sea"}
+
+
+def test_raw_html_cannot_run_or_load_anything(tmp_path: Path) -> None:
+    write_library(tmp_path, {"evil.md": (
+        "# Evil\n\n<script>alert('x')</script>\n\n"
+        '<img src="https://tracker.example/pixel.png" alt="pixel" onerror="alert(1)">\n\n'
+        '<a href="javascript:alert(1)">click</a> <a href="https://example.org">ok</a>\n\n'
+        '<iframe src="https://example.org"></iframe><style>body{display:none}</style>\n\n'
+        '<p onclick="x()" style="color:red">kept text</p>\n')})
+    html = render_html(load_library(tmp_path).article("evil"))
+    lowered = html.lower()
+    for forbidden in ("<script", "alert('x')", "onerror", "onclick", "javascript:", "<iframe",
+                      "<style", 'src="https://'):
+        assert forbidden not in lowered
+    assert 'href="https://example.org"' in html
+    assert "kept text" in html and "[pixel: not loaded]" in html
+
+
+def test_sanitize_keeps_local_images_and_escapes_text() -> None:
+    html = sanitize('<p>a &lt; b</p><img src="images/map.png" alt="map"><img src="//cdn/x.png">')
+    assert "<p>a &lt; b</p>" in html
+    assert 'src="images/map.png"' in html
+    assert 'src="//cdn' not in html
