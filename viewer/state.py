@@ -1,0 +1,215 @@
+"""The reader's memory: where they were in each library, zoom and theme, back and forward.
+
+Plain Python, no Qt; window geometry and dock layout are Qt's business (QSettings).
+
+    >>> state = StateFile()                        # data_dir()/state.json
+    >>> state.save_position(library.root, Place("a#b", scroll=120.0))
+    >>> state.load().position(library.root)
+    Place(section_id='a#b', scroll=120.0)
+
+``state.json`` is written atomically and changed under a lock after reading it
+again (see :mod:`viewer.storage`), so two windows on different libraries keep
+both positions. A corrupt file is moved aside and :meth:`StateFile.take_notices`
+says so; losing the reading position is never worth a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from content.places import data_dir
+from viewer.storage import atomic_write, locked, read_document
+
+FORMAT = "encyclopedia-state"
+FORMAT_VERSION = 1
+FILE_NAME = "state.json"
+THEMES = ("system", "light", "dark")
+ZOOM_RANGE = (0.25, 5.0)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A section, and how far down it the reader was.
+
+    ``scroll`` is the window's own measure (say, pixels below the section's
+    heading); this module only keeps it.
+    """
+
+    section_id: str
+    scroll: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReadingState:
+    """Everything in state.json, as one value."""
+
+    positions: Mapping[str, Place] = field(default_factory=lambda: MappingProxyType({}))
+    zoom: float = 1.0  # a factor on the default text size
+    theme: str = "system"  # one of THEMES
+
+    def position(self, library_root: Path | str) -> Place | None:
+        """Where the reader left this library, or None the first time."""
+        return self.positions.get(library_key(library_root))
+
+
+def library_key(library_root: Path | str) -> str:
+    """Positions are kept per library, by the folder's absolute path."""
+    return str(Path(library_root).resolve())
+
+
+def _clamp_zoom(zoom: float) -> float:
+    low, high = ZOOM_RANGE
+    return min(max(zoom, low), high) if math.isfinite(zoom) else 1.0
+
+
+def _number(value: Any, default: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return float(value) if math.isfinite(value) else default
+
+
+def state_from_json(body: Mapping[str, Any]) -> ReadingState:
+    """Lenient: a value that makes no sense falls back to its default, one at a time."""
+    positions: dict[str, Place] = {}
+    raw_positions = body.get("positions")
+    if isinstance(raw_positions, dict):
+        for root, entry in raw_positions.items():
+            if isinstance(entry, dict) and isinstance(entry.get("section"), str) \
+                    and entry["section"]:
+                positions[root] = Place(entry["section"], _number(entry.get("scroll"), 0.0))
+    theme = body.get("theme")
+    return ReadingState(MappingProxyType(positions),
+                        _clamp_zoom(_number(body.get("zoom"), 1.0)),
+                        theme if theme in THEMES else "system")
+
+
+def state_to_json(state: ReadingState) -> str:
+    body = {"format": FORMAT, "version": FORMAT_VERSION,
+            "positions": {root: {"section": place.section_id, "scroll": place.scroll}
+                          for root, place in state.positions.items()},
+            "zoom": state.zoom, "theme": state.theme}
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+class StateFile:
+    """``state.json``: :meth:`load` reads it; each ``save_*`` re-reads, changes one thing, writes.
+
+    Saving fsyncs, so call ``save_position`` when the reader navigates or the
+    window closes, not on every scroll event.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else data_dir() / FILE_NAME
+        self._notices: list[str] = []
+
+    def take_notices(self) -> tuple[str, ...]:
+        """What the reader must be told (a corrupt file moved aside), each only once."""
+        notices, self._notices = tuple(self._notices), []
+        return notices
+
+    def load(self) -> ReadingState:
+        with locked(self.path):
+            return self._read()
+
+    def save_position(self, library_root: Path | str, place: Place) -> ReadingState:
+        key = library_key(library_root)
+        return self._change(lambda state: replace(
+            state, positions=MappingProxyType({**state.positions, key: place})))
+
+    def save_zoom(self, zoom: float) -> ReadingState:
+        return self._change(lambda state: replace(state, zoom=_clamp_zoom(zoom)))
+
+    def save_theme(self, theme: str) -> ReadingState:
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
+        return self._change(lambda state: replace(state, theme=theme))
+
+    def _read(self) -> ReadingState:
+        document = read_document(self.path, kind=FORMAT, version=FORMAT_VERSION)
+        self._notices.extend(document.notices)
+        return state_from_json(document.body)
+
+    def _change(self, change: Callable[[ReadingState], ReadingState]) -> ReadingState:
+        with locked(self.path):
+            new = change(self._read())
+            atomic_write(self.path, state_to_json(new))
+        return new
+
+
+class History:
+    """Back and forward over visited places, as in a browser.
+
+    Each call may say where the reader is now (``here``): they may have scrolled
+    into another section since arriving, and Back should return them to that
+    spot, not to where they first landed. Visiting the section already current
+    only updates its scroll position, so clicking the same tree item twice does
+    not need two presses of Back. Holds at most ``limit`` places; the oldest go.
+
+        >>> history = History()
+        >>> history.visit("a#one")
+        >>> history.visit("b#two", here=Place("a#three", scroll=55.0))
+        >>> history.back(here=Place("b#two", scroll=10.0))
+        Place(section_id='a#three', scroll=55.0)
+        >>> history.forward()
+        Place(section_id='b#two', scroll=10.0)
+    """
+
+    def __init__(self, limit: int = 200) -> None:
+        if limit < 1:
+            raise ValueError("a history holds at least one place")
+        self.limit = limit
+        self._places: list[Place] = []
+        self._index = -1  # of the current place; -1 before the first visit
+
+    @property
+    def current(self) -> Place | None:
+        return self._places[self._index] if self._index >= 0 else None
+
+    @property
+    def places(self) -> tuple[Place, ...]:
+        return tuple(self._places)
+
+    def can_go_back(self) -> bool:
+        return self._index > 0
+
+    def can_go_forward(self) -> bool:
+        return self._index < len(self._places) - 1
+
+    def visit(self, section_id: str, scroll: float = 0.0, *, here: Place | None = None) -> None:
+        """A navigation to a new place: what was forward of here is forgotten."""
+        self._remember(here)
+        current = self.current
+        if current is not None and current.section_id == section_id:
+            self._places[self._index] = Place(section_id, scroll)
+            return
+        del self._places[self._index + 1:]
+        self._places.append(Place(section_id, scroll))
+        if len(self._places) > self.limit:
+            del self._places[: len(self._places) - self.limit]
+        self._index = len(self._places) - 1
+
+    def back(self, here: Place | None = None) -> Place | None:
+        """The previous place, or None (and nothing changes) at the start."""
+        if not self.can_go_back():
+            return None
+        self._remember(here)
+        self._index -= 1
+        return self.current
+
+    def forward(self, here: Place | None = None) -> Place | None:
+        """The next place, or None (and nothing changes) at the end."""
+        if not self.can_go_forward():
+            return None
+        self._remember(here)
+        self._index += 1
+        return self.current
+
+    def _remember(self, here: Place | None) -> None:
+        if here is not None and self._index >= 0:
+            self._places[self._index] = here
