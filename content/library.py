@@ -50,7 +50,7 @@ class Article:
     title: str
     aliases: tuple[str, ...]
     lead: Section  # its children are the article's top-level sections
-    body: str  # Markdown ready to render: no front matter, anchors in the headings
+    body: str  # the Markdown to render: the source without its front matter
     fingerprint: str  # of the file's bytes: changes whenever the file does
 
     @property

@@ -3,8 +3,8 @@
 This is the cheap pass that the section tree needs; it never renders. It finds
 headings the way Python-Markdown does (ATX ``#`` at the start of a line, setext
 underlines, nothing inside fenced code) and gives each a unique anchor. The
-renderer writes these anchors into the headings explicitly, so a section id is
-always exactly the id its rendered heading carries.
+renderer sets these anchors on the headings, so a section id is always exactly
+the id its rendered heading carries.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Outline:
 
     meta: dict[str, str | list[str]] = field(default_factory=dict)
     headings: list[Heading] = field(default_factory=list)
-    body: str = ""  # the source without front matter, anchors written into headings
+    body: str = ""  # the source without front matter
 
 
 def slugify(text: str) -> str:
@@ -160,29 +160,9 @@ def outline(source: str) -> Outline:
         anchor = explicit.group(1) if explicit else slugify(plain_heading(_strip_heading(text)))
         title = plain_heading(_strip_heading(text)) or anchor
         headings.append(Heading(level, title, unique_anchor(anchor, taken), target))
-    return Outline(meta, headings, _write_anchors(lines, headings))
+    return Outline(meta, headings, body)
 
 
 def _strip_heading(text: str) -> str:
     text = _ATTR_LIST.sub("", text)
     return _CLOSING_HASHES.sub("", text).strip()
-
-
-def _write_anchors(lines: list[str], headings: list[Heading]) -> str:
-    """The body with each heading as one ATX line carrying its anchor.
-
-    Setext headings become ATX too, so that ``{#anchor}`` (attr_list) always
-    applies; the underline becomes a blank line to keep line numbers.
-    """
-    out = list(lines)
-    for heading in headings:
-        raw = out[heading.line]
-        underline = heading.line + 1 < len(out) and _SETEXT.match(out[heading.line + 1])
-        if not raw.startswith("#") and underline:
-            out[heading.line + 1] = ""
-            text = raw
-        else:
-            text = raw[heading.level :]
-        text = _strip_heading(text)
-        out[heading.line] = f"{'#' * heading.level} {text} {{#{heading.anchor}}}"
-    return "\n".join(out)

@@ -11,10 +11,10 @@ from content.library import Article
 from content.sanitize import sanitize
 
 EXTENSIONS = ["toc", "tables", "fenced_code", "footnotes", "attr_list", "def_list", "sane_lists"]
-_BLOCK_TAGS = frozenset("""
-    p div li ul ol table tr thead tbody tfoot caption blockquote pre dl dt dd hr br
-    h1 h2 h3 h4 h5 h6 details summary figure figcaption
-""".split())
+_BLOCK_TAGS = frozenset({
+    "p", "div", "li", "ul", "ol", "table", "tr", "thead", "tbody", "tfoot", "caption",
+    "blockquote", "pre", "dl", "dt", "dd", "hr", "br", "h1", "h2", "h3", "h4", "h5", "h6",
+    "details", "summary", "figure", "figcaption"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -22,10 +22,38 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 def _converter() -> Any:
     # Imported here: the window shows a cached page without paying for Markdown.
     import markdown
+    from markdown.extensions import Extension
     from markdown.extensions.toc import TocExtension
+    from markdown.treeprocessors import Treeprocessor
+
+    class SectionAnchors(Treeprocessor):
+        """Gives the top-level headings the anchors the outline computed, in order.
+
+        Done on the element tree rather than by writing ``{#id}`` into the source,
+        so no anchor can be mistaken for Markdown (``_x_`` would become emphasis).
+        It runs after attr_list and before toc, which keeps ids it finds.
+        """
+
+        def __init__(self, md: Any) -> None:
+            super().__init__(md)
+            self.anchors: list[tuple[int, str]] = []  # (level, anchor), set per render
+
+        def run(self, root: Any) -> None:
+            expected = iter(self.anchors)
+            want = next(expected, None)
+            for element in root:
+                if want is None:
+                    break
+                if element.tag in _HEADINGS and int(element.tag[1]) == want[0]:
+                    element.set("id", want[1])
+                    want = next(expected, None)
+
+    class SectionAnchorsExtension(Extension):
+        def extendMarkdown(self, md: Any) -> None:
+            md.treeprocessors.register(SectionAnchors(md), "section_anchors", 6)
 
     extensions: list[Any] = [e for e in EXTENSIONS if e != "toc"]
-    extensions.append(TocExtension(permalink=False))
+    extensions += [TocExtension(permalink=False), SectionAnchorsExtension()]
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
@@ -33,6 +61,8 @@ def render_html(article: Article) -> str:
     """The article's body as safe HTML; headings carry the section anchors as ids."""
     converter = _converter()
     converter.reset()
+    processor = converter.treeprocessors["section_anchors"]
+    processor.anchors = [(s.level, s.anchor) for s in article.walk() if s.anchor]
     return sanitize(converter.convert(article.body))
 
 

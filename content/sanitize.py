@@ -12,11 +12,12 @@ from __future__ import annotations
 from html import escape
 from html.parser import HTMLParser
 
-ALLOWED_TAGS = frozenset("""
-    a abbr b blockquote br caption cite code col colgroup dd del details dfn div dl dt em
-    figcaption figure h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp small
-    span strong sub summary sup table tbody td tfoot th thead tr u ul var
-""".split())
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul", "var"})
 VOID_TAGS = frozenset({"br", "hr", "img", "col"})
 # Their content is dropped with them, not shown as text.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript",

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
 
 from content import Article, Library, UnknownSection
@@ -74,6 +73,8 @@ class MainWindow(QMainWindow):
         return True
 
     def follow_link(self, url: QUrl) -> None:
+        from PySide6.QtGui import QDesktopServices
+
         slug = self.article.slug if self.article else ""
         target = resolve_link(url.toString(), self.library, slug)
         if target.kind == "section":

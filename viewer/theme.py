@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 LIGHT = {
     "text": "#1f2328", "heading": "#111418", "link": "#0a58ca", "border": "#c8ccd1",
@@ -19,7 +19,7 @@ DARK = {
 
 @cache
 def _template() -> str:
-    return files("viewer.resources").joinpath("style.css").read_text(encoding="utf-8")
+    return (Path(__file__).parent / "resources" / "style.css").read_text(encoding="utf-8")
 
 
 def page_stylesheet(dark: bool = False) -> str:

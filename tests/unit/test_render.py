@@ -61,3 +61,15 @@ def test_sanitize_keeps_local_images_and_escapes_text() -> None:
     assert "<p>a &lt; b</p>" in html
     assert 'src="images/map.png"' in html
     assert 'src="//cdn' not in html
+
+
+def test_anchors_that_look_like_markdown_stay_plain(tmp_path: Path) -> None:
+    write_library(tmp_path, {"py.md": (
+        "# Modules\n\n## _private value\n\n## `code_point`\n\n> # quoted\n\n## End\n")})
+    article = load_library(tmp_path).article("py")
+    html = render_html(article)
+    assert '<h2 id="_private-value">_private value</h2>' in html
+    assert "<em>" not in html and "{#" not in html
+    assert [s.anchor for s in article.sections] == ["_private-value", "code_point", "end"]
+    ids = re.findall(r'<h[1-6] id="([^"]+)"', html)
+    assert ids == ["modules", "_private-value", "code_point", "quoted", "end"]

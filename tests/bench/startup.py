@@ -1,0 +1,56 @@
+"""Start-up: process start to the article's first paint, against a bare QTextBrowser.
+
+Both run as fresh processes, interleaved, on the offscreen platform, with the
+same window size and the same HTML. The goal is a median ratio of at most 1.15.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SIZE = "1200x800"
+GOAL = 1.15
+
+
+def _time_to_paint(command: list[str], env: dict[str, str]) -> float:
+    started = time.time()
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    for line in result.stdout.splitlines():
+        if line.startswith("painted "):
+            return float(line.split()[1]) - started
+    raise RuntimeError(f"{command[2:4]} never painted: {result.stderr[-500:]}")
+
+
+def run(quick: bool = False) -> list[dict[str, Any]]:
+    from content import load_library
+    from content.pages import article_html
+
+    runs = 5 if quick else 9
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ENCYCLOPEDIA_HOME": home,
+               "ENCYCLOPEDIA_EXIT_AFTER_PAINT": "1"}
+        os.environ["ENCYCLOPEDIA_HOME"] = home
+        page = Path(home) / "page.html"
+        page.write_text(article_html(load_library().articles[0]), encoding="utf-8")
+        ours = [sys.executable, "-m", "viewer", "open", "--size", SIZE]
+        bare = [sys.executable, str(Path(__file__).with_name("bare_browser.py")), str(page), SIZE]
+        _time_to_paint(ours, env)  # warm the OS file cache for both, uncounted
+        _time_to_paint(bare, env)
+        ours_times, bare_times = [], []
+        for _ in range(runs):
+            ours_times.append(_time_to_paint(ours, env))
+            bare_times.append(_time_to_paint(bare, env))
+    ours_ms = statistics.median(ours_times) * 1000
+    bare_ms = statistics.median(bare_times) * 1000
+    ratio = ours_ms / bare_ms
+    return [{"metric": f"start to first paint (median of {runs})", "ours": ours_ms,
+             "baseline": bare_ms, "unit": "ms", "ratio": ratio, "goal": f"ratio <= {GOAL}",
+             "met": ratio <= GOAL, "runs_ours_ms": [t * 1000 for t in ours_times],
+             "runs_baseline_ms": [t * 1000 for t in bare_times]}]
