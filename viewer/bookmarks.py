@@ -225,7 +225,7 @@ def _anchored(bookmark: Bookmark, library: Library, section: Section,
                    searched="", missing=False)
 
 
-# --- Re-anchoring ------------------------------------------------------------------------
+# --- Re-anchoring ---------------------------------------------------------------------
 
 def reanchor(bookmarks: Sequence[Bookmark], library: Library) -> tuple[Bookmark, ...]:
     """Every bookmark pointed at its section in ``library`` as it is now; see the module doc.
@@ -332,7 +332,7 @@ def _find(bookmark: Bookmark, library: Library, texts: SectionTexts,
     return best
 
 
-# --- All bookmarks as one value --------------------------------------------------------
+# --- All bookmarks as one value -------------------------------------------------------
 
 def _clean_folder(name: str) -> str:
     return " ".join(name.split())
@@ -383,7 +383,7 @@ class Shelf:
         gone = set(self.find(section_id, folder))
         return Shelf.of((b for b in self.bookmarks if b not in gone), self.folders)
 
-    def changed(self, section_id: str, folder: str = "", **values: str) -> Shelf:
+    def changed(self, section_id: str, folder: str = "", /, **values: str) -> Shelf:
         """The bookmark (section_id, folder) with some fields set; a new folder merges."""
         old = self.get(section_id, folder)
         new = replace(old, **values)
@@ -420,7 +420,7 @@ class Shelf:
         return Shelf.of((*self.bookmarks, *other.bookmarks), (*self.folders, *other.folders))
 
 
-# --- Our JSON ------------------------------------------------------------------------------
+# --- Our JSON -------------------------------------------------------------------------
 
 _STORED_FIELDS = ("id", "title", "article", "path", "folder", "note", "name", "created",
                   "fingerprint", "sketch", "library", "source", "searched")
@@ -484,7 +484,7 @@ def shelf_from_document(body: dict[str, Any]) -> tuple[Shelf, tuple[str, ...]]:
     return Shelf.of(bookmarks, names), tuple(problems)
 
 
-# --- XBEL -------------------------------------------------------------------------------------
+# --- XBEL -----------------------------------------------------------------------------
 
 # Characters XML 1.0 cannot hold at all, even escaped; a note could contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -612,7 +612,7 @@ def _section_id_from_href(href: str, library: Library | None) -> str | None:
     return None
 
 
-# --- Reading a file to import -------------------------------------------------------------
+# --- Reading a file to import ---------------------------------------------------------
 
 def read_bookmarks_file(path: Path, library: Library | None = None
                         ) -> tuple[Shelf, tuple[str, ...]]:
@@ -659,7 +659,7 @@ def export_format(path: Path, requested: str | None = None) -> str:
     return "xbel" if path.suffix.lower() in (".xbel", ".xml") else "json"
 
 
-# --- The store ---------------------------------------------------------------------------------
+# --- The store ------------------------------------------------------------------------
 
 class BookmarkStore:
     """The bookmarks file in the data directory, shared safely by windows and processes.
