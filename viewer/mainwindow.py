@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QUrl, Signal
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QTabWidget, QToolBar, QWidget
 
 from content import Article, Library, UnknownSection
 from content.pages import article_html
@@ -50,11 +51,44 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 900])
         self.setCentralWidget(self.splitter)
 
+        self.toolbar = QToolBar("Navigation")
+        self.toolbar.setObjectName("navigationToolbar")
+        self.toolbar.setMovable(False)
+        self.addToolBar(self.toolbar)
+        self.menus: dict[str, QMenu] = {}
+        for key, title in (("file", "&File"), ("edit", "&Edit"), ("view", "&View"),
+                           ("go", "&Go"), ("bookmarks", "&Bookmarks"), ("help", "&Help")):
+            self.menus[key] = self.menuBar().addMenu(title)
+        self.add_action("file", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.add_action("go", "&Contents", self.focus_contents, "Ctrl+Shift+C")
+
         self.tree.sectionActivated.connect(self.navigate)
         self.view.sectionScrolled.connect(self._on_section_scrolled)
         self.view.anchorClicked.connect(self.follow_link)
         for warning in library.warnings:
             self.statusBar().showMessage(warning, 10000)
+
+    # --- building blocks for the panels and features -------------------------------
+
+    def add_action(self, menu: str, text: str, slot: object,
+                   shortcut: str | QKeySequence.StandardKey | None = None,
+                   *, tip: str = "") -> QAction:
+        """A menu action; every action the window has lives in a menu, with its shortcut."""
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.menus[menu].addAction(action)
+        return action
+
+    def add_sidebar_tab(self, widget: QWidget, title: str) -> int:
+        return self.sidebar.addTab(widget, title)
+
+    def focus_contents(self) -> None:
+        self.sidebar.setCurrentWidget(self.tree)
+        self.tree.setFocus()
 
     # --- navigation ---------------------------------------------------------------
 
