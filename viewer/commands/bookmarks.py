@@ -54,6 +54,8 @@ def list_bookmarks(store: BookmarkStore, args: argparse.Namespace) -> int:
         indent = "  " if folder else ""
         if folder:
             print(f"{folder}/")
+            if not inside:
+                print("  (empty)")
         for bookmark in inside:
             flag = "  (missing)" if bookmark.missing else ""
             print(f"{indent}{bookmark.label}  [{bookmark.id}]{flag}")
