@@ -11,8 +11,8 @@ from __future__ import annotations
 import bisect
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QTextBlock, QTextFrameFormat
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtGui import QBrush, QColor, QTextBlock, QTextCharFormat, QTextCursor, QTextFrameFormat
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 READING_WIDTH = 780  # px of text: about 80-90 characters a line at the default size
 SIDE_MARGIN = 28
@@ -38,6 +38,8 @@ class ArticleView(QTextBrowser):
         self._awaiting_paint = False
         self._adjusting = False  # our own scrolling, not the reader's
         self._reading: tuple[str, int] = ("", 0)
+        # Named layers of highlighted ranges (search hits, find in page...), drawn together.
+        self._highlights: dict[str, list[QTextEdit.ExtraSelection]] = {}
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
         self.document().documentLayout().documentSizeChanged.connect(self._layout_changed)
         self.viewport().installEventFilter(self)
@@ -54,6 +56,8 @@ class ArticleView(QTextBrowser):
         if base_url is not None:
             document.setBaseUrl(base_url)
         self._known_anchors = set(anchors)
+        self._highlights.clear()
+        self.setExtraSelections([])
         self._current = ""
         self._reading = ("", 0)
         self._awaiting_paint = True
@@ -73,6 +77,36 @@ class ArticleView(QTextBrowser):
             self._adjusting = False
         self._reading = (anchor, offset)
         self._report(anchor)
+
+    def set_highlights(self, layer: str, ranges: list[tuple[int, int]],
+                       background: str, foreground: str | None = None) -> None:
+        """Highlight document ranges ``(start, end)`` as one named layer.
+
+        Layers are independent: setting the "find" layer leaves the "search"
+        layer alone. An empty list removes the layer.
+        """
+        selections = []
+        for start, end in ranges:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            fmt.setBackground(QBrush(QColor(background)))
+            if foreground:
+                fmt.setForeground(QBrush(QColor(foreground)))
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor  # type: ignore[attr-defined]
+            selection.format = fmt  # type: ignore[attr-defined]
+            selections.append(selection)
+        if selections:
+            self._highlights[layer] = selections
+        else:
+            self._highlights.pop(layer, None)
+        self.setExtraSelections([s for layer in self._highlights.values() for s in layer])
+
+    def top_of_anchor(self, anchor: str) -> float:
+        """Where a section's heading starts, in document pixels (0 for the lead)."""
+        return self._top_of(anchor)
 
     def reading_position(self) -> tuple[str, int]:
         """The section being read and how far into it the view is scrolled, in px."""

@@ -26,6 +26,7 @@ APP_TITLE = "Encyclopedia"
 class MainWindow(QMainWindow):
     navigated = Signal(str)  # section id, after every navigate()
     currentSectionChanged = Signal(str)  # section id at the top of the view
+    libraryChanged = Signal(object)  # the new Library, after set_library()
 
     def __init__(self, library: Library, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +90,25 @@ class MainWindow(QMainWindow):
     def focus_contents(self) -> None:
         self.sidebar.setCurrentWidget(self.tree)
         self.tree.setFocus()
+
+    def set_library(self, library: Library) -> None:
+        """Show a new version of the library (live reload), keeping the reader's place."""
+        self.library = library
+        self.tree.set_library(library)
+        old = self.article
+        anchor, offset = self.view.reading_position()
+        self.article = None
+        self.current_id = ""
+        if old is not None and old.slug in {a.slug for a in library.articles}:
+            article = library.article(old.slug)
+            self._show_article(article)
+            if anchor and f"{article.slug}#{anchor}" not in library:
+                anchor, offset = "", 0
+            self.view.scroll_to(anchor, offset)
+            self._on_section_scrolled(self.view.current_anchor())
+        elif library.articles:
+            self.navigate(library.articles[0].lead.id)
+        self.libraryChanged.emit(library)
 
     # --- navigation ---------------------------------------------------------------
 
