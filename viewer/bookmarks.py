@@ -205,13 +205,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def bookmark_for(library: Library, section_id: str, texts: SectionTexts | None = None,
-                 **values: str) -> Bookmark:
+def bookmark_for(library: Library, section_id: str, *, folder: str = "", note: str = "",
+                 name: str = "", texts: SectionTexts | None = None) -> Bookmark:
     """A new bookmark on a section of ``library``; raises UnknownSection for a bad id."""
     section = library.section(section_id)
-    values.setdefault("created", _now())
-    return _anchored(Bookmark(section.id, section.title, "", (), **values), library, section,
-                     texts or SectionTexts(library))
+    new = Bookmark(section.id, section.title, "", (), folder=folder, note=note, name=name,
+                   created=_now())
+    return _anchored(new, library, section, texts or SectionTexts(library))
 
 
 def _anchored(bookmark: Bookmark, library: Library, section: Section,
@@ -383,10 +383,13 @@ class Shelf:
         gone = set(self.find(section_id, folder))
         return Shelf.of((b for b in self.bookmarks if b not in gone), self.folders)
 
-    def changed(self, section_id: str, folder: str = "", /, **values: str) -> Shelf:
-        """The bookmark (section_id, folder) with some fields set; a new folder merges."""
+    def changed(self, section_id: str, folder: str = "", *, note: str | None = None,
+                name: str | None = None, to_folder: str | None = None) -> Shelf:
+        """The bookmark (section_id, folder) with the fields given set; a new folder merges."""
         old = self.get(section_id, folder)
-        new = replace(old, **values)
+        new = replace(old, note=old.note if note is None else note,
+                      name=old.name if name is None else name,
+                      folder=old.folder if to_folder is None else to_folder)
         return Shelf.of((new if b is old else b for b in self.bookmarks), self.folders)
 
     def with_folder(self, name: str) -> Shelf:
@@ -583,19 +586,23 @@ def _xbel_bookmark(element: ET.Element, folder: str, library: Library | None) ->
     for metadata in element.iterfind("info/metadata"):
         if metadata.get("owner") == XBEL_OWNER:
             ours = metadata
-    values = {"note": (element.findtext("desc") or "").strip(),
-              "created": element.get("added") or _now()}
+    note = (element.findtext("desc") or "").strip()
+    created = element.get("added") or _now()
     if ours is not None:
-        for name in ("title", "article", "name", "fingerprint", "sketch", "library", "source"):
-            values[name] = ours.findtext(name) or ""
-        path = tuple(t.text or "" for t in ours.iterfind("trail"))
-        return Bookmark(section_id, path=path, folder=folder, **values)
+        def known(name: str) -> str:
+            return ours.findtext(name) or ""
+
+        return Bookmark(section_id, known("title"), known("article"),
+                        tuple(t.text or "" for t in ours.iterfind("trail")), folder, note,
+                        known("name"), created, known("fingerprint"), known("sketch"),
+                        known("library"), known("source"))
     name = ""
     if library is not None and section_id in library:
         heading = library.section(section_id).title
         name = label if label and label != heading else ""
         label = heading
-    return Bookmark(section_id, label, "", (), folder=folder, name=name, **values)
+    return Bookmark(section_id, label, "", (), folder=folder, note=note, name=name,
+                    created=created)
 
 
 def _section_id_from_href(href: str, library: Library | None) -> str | None:
@@ -780,7 +787,7 @@ class BookmarkStore:
     def move(self, section_id: str, to_folder: str, *, folder: str = "") -> Bookmark:
         """Move a bookmark to a folder (``""``: top level); it merges with one already there."""
         to_folder = _clean_folder(to_folder)
-        shelf = self._change(lambda s: s.changed(section_id, folder, folder=to_folder))
+        shelf = self._change(lambda s: s.changed(section_id, folder, to_folder=to_folder))
         return shelf.get(section_id, to_folder)
 
     def create_folder(self, name: str) -> str:

@@ -213,29 +213,35 @@ KEEP_WRITING = """
 import json, sys
 from pathlib import Path
 from viewer.storage import atomic_write
-target, count = Path(sys.argv[1]), 0
+target, attempt, count = Path(sys.argv[1]), int(sys.argv[2]), 0
 while True:
     count += 1
-    atomic_write(target, json.dumps({"count": count, "filler": "x" * 3_000_000, "end": True}))
+    atomic_write(target, json.dumps({"attempt": attempt, "count": count,
+                                     "filler": "x" * 3_000_000, "end": True}))
 """
+
+
+def written_by(target: Path) -> int:
+    try:
+        return int(json.loads(target.read_text(encoding="utf-8"))["attempt"])
+    except FileNotFoundError:
+        return -1
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_a_writer_killed_at_any_moment_never_leaves_half_a_file(tmp_path: Path) -> None:
     target = tmp_path / "data" / "state.json"
-    counts = []
-    for _attempt in range(6):
-        writer = subprocess.Popen([sys.executable, "-c", KEEP_WRITING, str(target)])
+    for attempt in range(6):
+        writer = subprocess.Popen([sys.executable, "-c", KEEP_WRITING, str(target), str(attempt)])
         deadline = time.monotonic() + 30
-        while not target.exists() and time.monotonic() < deadline:
+        while written_by(target) != attempt and time.monotonic() < deadline:
             time.sleep(0.005)
-        time.sleep(random.uniform(0.0, 0.15))
+        time.sleep(random.uniform(0.0, 0.05))  # now it is busy writing: kill it anywhere
         writer.send_signal(signal.SIGKILL)
         writer.wait(timeout=30)
         body = json.loads(target.read_text(encoding="utf-8"))  # whole, never truncated
         assert body["end"] is True and len(body["filler"]) == 3_000_000
-        counts.append(body["count"])
-    assert counts[-1] >= 1
+        assert body["attempt"] == attempt
 
 
 # --- Corrupt files --------------------------------------------------------------------
