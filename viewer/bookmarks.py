@@ -24,8 +24,9 @@ nested XBEL file are flattened to ``"Outer / Inner"``.
 
 **Re-anchoring.** Each bookmark keeps its heading, article title, heading trail, a
 fingerprint (a hash of the section's normalised text) and a small sketch of the
-text for similarity. When its id is gone from the library it was made in, it is
-found again, in this order, by:
+text for similarity. When its id is gone from the library it was made in (a
+library whose folder moved is recognised by ids that still fit), it is found
+again, in this order, by:
 
 1. the exact text fingerprint, first in its own article, then anywhere;
 2. the same heading in the same article (the most similar text if several);
@@ -231,16 +232,21 @@ def reanchor(bookmarks: Sequence[Bookmark], library: Library) -> tuple[Bookmark,
     """Every bookmark pointed at its section in ``library`` as it is now; see the module doc.
 
     Pure apart from rendering articles whose text it needs. Bookmarks made in
-    another library are only checked, never moved. Unchanged articles are not
-    rendered; the whole library is read only when a bookmark has to be searched for.
+    another library are only checked, never moved; but when that library's folder
+    is gone and the id fits this one, the library was moved and they are adopted.
+    Unchanged articles are not rendered; the whole library is read only when a
+    bookmark has to be searched for.
     """
     texts = SectionTexts(library)
     root = str(library.root)
     digest = library_digest(library)
     taken = {b.key for b in bookmarks if b.id in library}
+    # A library whose folder is gone while some of its ids fit this one was moved here.
+    moved_here = {b.library for b in bookmarks
+                  if b.library and b.id in library and not Path(b.library).is_dir()}
     resolved = []
     for bookmark in bookmarks:
-        ours = bookmark.library in ("", root)
+        ours = bookmark.library in ("", root) or bookmark.library in moved_here
         if bookmark.id in library:
             section = library.section(bookmark.id)
             if not ours:

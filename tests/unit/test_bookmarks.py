@@ -432,6 +432,19 @@ def test_bookmarks_of_another_library_are_missing_there_but_never_moved(
     assert not store.resolve(library)[0].missing
 
 
+def test_a_moved_library_keeps_its_bookmarks_and_their_re_anchoring(root: Path,
+                                                                     library: Library) -> None:
+    store = BookmarkStore()
+    store.add(library, "rivers#the-nile")
+    store.add(library, "mountains#everest")
+    moved = root.rename(root.parent / "moved library")
+    (moved / "rivers.md").write_text(rivers(nile_heading="Nile River"))
+
+    nile, everest = store.resolve(load_library(moved))
+    assert (nile.id, nile.missing) == ("rivers#nile-river", False)
+    assert everest.library == str(moved.resolve()) and not everest.missing
+
+
 def test_similarity_of_sketches_tells_edits_from_other_texts() -> None:
     edited = NILE_TEXT.replace("eleven", "ten")
     assert similarity(text_sketch(NILE_TEXT), text_sketch(NILE_TEXT)) == 1.0
