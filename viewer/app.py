@@ -45,7 +45,8 @@ def run_window(args: argparse.Namespace) -> int:
     size = parse_size(args.size)
     library = load_library(args.content)
     target = resolve_target(library, args.target)
-    if args.screenshot is not None:
+    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    if args.screenshot is not None and not has_display:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtCore import QTimer
