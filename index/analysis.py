@@ -173,11 +173,18 @@ def spelling_words(candidates: Iterable[str]) -> set[str]:
     """The candidates worth offering as words: alphabetic, not CJK, not stop words.
 
     These feed "did you mean" and prefix/fuzzy expansion, which must offer real
-    words ("xiaoping"), never stems ("xiaop").
+    words ("xiaoping"), never stems ("xiaop"). A possessive counts as its word.
     """
-    return {word for word in candidates
-            if 3 <= len(word) <= MAX_WORD and word.isalpha() and word not in STOP_WORDS
-            and not is_cjk(word)}
+    found = set()
+    for word in candidates:
+        if "'" in word or "\u2019" in word:
+            word, _, rest = word.replace("\u2019", "'").partition("'")
+            if rest != "s":
+                continue
+        if 3 <= len(word) <= MAX_WORD and word.isalpha() and word not in STOP_WORDS \
+                and not is_cjk(word):
+            found.add(word)
+    return found
 
 
 def match_spans(text: str, wanted: set[str] | frozenset[str]) -> list[tuple[int, int]]:

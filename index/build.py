@@ -351,6 +351,18 @@ def _committed_files(ix: Any, whoosh_dir: Path) -> dict[str, int]:
     return {name: (whoosh_dir / name).stat().st_size for name in sorted(names)}
 
 
+def forget(folder: Path) -> None:
+    """Drop the record of the index in ``folder``, so the next update rebuilds it.
+
+    For damage found while searching, which the cheap checks on opening missed.
+    """
+    try:
+        with _exclusive(folder / LOCK, wait=5.0):
+            (folder / STATE).unlink(missing_ok=True)
+    except (OSError, IndexBusy) as error:
+        logger.warning("could not mark the index in %s for rebuilding: %s", folder, error)
+
+
 def read_vocabulary(folder: Path) -> list[str]:
     """The library's words as written, sorted (empty if there is no record)."""
     try:

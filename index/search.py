@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from index.analysis import MAX_WORD, STOP_WORDS, is_cjk, term_of
-from index.build import WHOOSH_DIR, IndexStats, read_vocabulary
+from index.build import WHOOSH_DIR, IndexStats, forget, read_vocabulary
 from index.errors import IndexCorrupt
 from index.schema import PATH_SEPARATOR, SEARCH_FIELDS
 
@@ -143,18 +143,24 @@ class Searcher:
     # Searching
 
     def search(self, query: str, limit: int = 10) -> Results:
-        """The best ``limit`` sections for ``query``; never raises on bad syntax."""
+        """The best ``limit`` sections for ``query``; never raises on bad syntax.
+
+        Raises :class:`IndexCorrupt` if the index files cannot be read; the
+        next :func:`index.open_index` then rebuilds them.
+        """
         limit = max(1, limit)
         with self._lock:
             self._refresh()
             try:
                 return self._search(query, limit)
-            except IndexCorrupt:
-                raise
-            except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError) as error:
-                # The query is already safe, so reading failed: the files are damaged.
-                logger.warning("searching %r failed", query, exc_info=True)
-                raise IndexCorrupt(f"the index cannot be read: {error}") from error
+            except Exception as error:
+                # The query is safe by now (bad syntax became plain words), so
+                # reading failed: Whoosh says so with anything from EOFError to
+                # a bare Exception("Block tag error").
+                logger.warning("searching %r failed; the index needs rebuilding", query,
+                               exc_info=True)
+                forget(self.folder)
+                raise IndexCorrupt(f"the index cannot be read ({error})") from error
 
     def highlight_terms(self, query: str) -> frozenset[str]:
         """The index terms ``query`` looks for, for :func:`index.match_spans`."""
@@ -271,6 +277,8 @@ class Searcher:
             return self._prefix(q.fieldname, q.text, q.boost)
         if isinstance(q, wq.Wildcard):
             return self._wildcard(q.fieldname, q.text, q.boost)
+        if isinstance(q, wq.AndNot):
+            return _excluding(self._expand(q.a), self._expand(q.b))
         # Leaves return themselves; compound queries, Not and the like rebuild
         # themselves around their expanded children.
         return q.apply(self._expand)
@@ -448,10 +456,19 @@ def _ranked_group() -> Any:
             else:
                 return wq.NullQuery
             if excluded:
-                found = wq.AndNot(found, wq.Or(excluded) if len(excluded) > 1 else excluded[0])
+                found = _excluding(found, wq.Or(excluded) if len(excluded) > 1 else excluded[0])
             return found
 
     return RankedGroup
+
+
+def _excluding(wanted: Any, unwanted: Any) -> Any:
+    """``wanted`` without ``unwanted``, as And/Not: Whoosh's own AndNot matcher
+    misses an excluded document when both start on different ones (whoosh-reloaded
+    2.7.5, ``AndNotMatcher._find_first``), so "deng NOT mao" kept a Mao section."""
+    from whoosh import query as wq
+
+    return wq.And([wanted, wq.Not(unwanted)])
 
 
 def _any_of(fieldname: str, found: list[str], boost: float) -> Any:

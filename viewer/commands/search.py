@@ -60,9 +60,12 @@ def _search(library: Library, query: str, limit: int) -> Results:
 
 
 def _report(results: Results, terminal: bool) -> str:
-    count = f"{results.total} section{'s' * (results.total != 1)}"
-    lines = [f"{count} match {results.query!r}" if results.total else
-             f"No section matches {results.query!r}."]
+    if results.total == 1:
+        lines = [f"1 section matches {results.query!r}"]
+    elif results.total:
+        lines = [f"{results.total} sections match {results.query!r}"]
+    else:
+        lines = [f"No section matches {results.query!r}."]
     if results.suggestion:
         lines.append(f"Did you mean: {results.suggestion}")
     for number, hit in enumerate(results.hits, 1):

@@ -1,0 +1,86 @@
+"""The analyzer: stemming that finds inflections, CJK bigrams, offsets for snippets."""
+
+from __future__ import annotations
+
+from index.analysis import (
+    SectionAnalyzer,
+    match_spans,
+    raw_words,
+    scan,
+    spelling_words,
+    term_of,
+    terms,
+)
+
+
+def test_plural_and_singular_meet() -> None:
+    assert terms("famines") == terms("famine")
+    assert terms("Economies") == terms("economy")
+
+
+def test_running_meets_run_unlike_whoosh_default_porter() -> None:
+    # whoosh.lang.porter gives "runn" for "running", so "run" never finds it.
+    assert terms("running") == ["run"]
+    assert terms("run") == ["run"]
+
+
+def test_words_are_lower_case_and_possessives_join_their_word() -> None:
+    assert terms("China's CHINA china") == ["china", "china", "china"]
+    assert terms("Mao\u2019s") == terms("Mao")
+
+
+def test_accents_fold_so_either_spelling_finds_the_other() -> None:
+    assert terms("café") == terms("cafe")
+
+
+def test_stop_words_take_no_position_but_meaningful_short_words_stay() -> None:
+    assert terms("the history of the party") == ["histori", "parti"]
+    assert terms("US policy") == ["us", "polici"]
+
+
+def test_numbers_are_kept_as_written() -> None:
+    assert terms("in 1962 and the 1960s") == ["1962", "1960s"]
+
+
+def test_cjk_run_becomes_overlapping_bigrams() -> None:
+    assert terms("七千人大会") == ["七千", "千人", "人大", "大会"]
+
+
+def test_cjk_inside_a_sentence_and_beside_latin() -> None:
+    found = terms("1962年召开的七千人大会是Mao主持的")
+    assert "七千" in found and "人大" in found and "大会" in found
+    assert "1962" in found and "mao" in found
+    # A lone CJK character between Latin words is a unigram.
+    assert terms("a 人 b") == ["人", "b"]
+
+
+def test_offsets_point_at_the_original_text() -> None:
+    text = "Famines, then 七千人大会 — and Running."
+    for term, start, end in scan(text):
+        piece = text[start:end]
+        assert terms(piece)[:1] == [term] or len(piece) == 2  # a bigram is itself
+    assert [(text[s:e]) for _, s, e in scan(text)][-1] == "Running"
+
+
+def test_whoosh_face_gives_positions_and_chars() -> None:
+    tokens = [(t.text, t.pos, t.startchar, t.endchar)
+              for t in SectionAnalyzer()("the running famines", positions=True, chars=True)]
+    assert tokens == [("run", 0, 4, 11), ("famin", 1, 12, 19)]
+
+
+def test_match_spans_merges_overlapping_bigrams() -> None:
+    text = "会议称为七千人大会。"
+    spans = match_spans(text, set(terms("七千人大会")))
+    assert [text[s:e] for s, e in spans] == ["七千人大会"]
+
+
+def test_match_spans_finds_every_inflection() -> None:
+    text = "A famine; famines. FAMINE!"
+    spans = match_spans(text, {term_of("famine")})
+    assert [text[s:e] for s, e in spans] == ["famine", "famines", "FAMINE"]
+
+
+def test_spelling_words_are_words_as_written() -> None:
+    found = spelling_words(raw_words("Deng Xiaoping's reforms of 1978 in 七千人大会 the"))
+    assert {"deng", "xiaoping", "reforms"} <= found
+    assert not found & {"the", "1978", "xiaop", "七千人大会"}
