@@ -832,11 +832,11 @@ class BookmarkStore:
         present = counts[0]
         return ImportReport(len(incoming.bookmarks) - present, present, skipped)
 
-    def export(self, path: Path, format: str | None = None) -> int:
+    def export(self, path: Path, file_format: str | None = None) -> int:
         """Write every bookmark to ``path`` as ``json`` or ``xbel``; returns how many."""
         self.reload()
         shelf = self.shelf
-        text = shelf_to_xbel(shelf) if export_format(path, format) == "xbel" \
+        text = shelf_to_xbel(shelf) if export_format(path, file_format) == "xbel" \
             else shelf_to_json(shelf)
         atomic_write(path, text)
         return len(shelf.bookmarks)
