@@ -146,6 +146,8 @@ def outline(source: str) -> Outline:
             continue
         atx = _ATX.match(line)
         setext = _SETEXT.match(line) if previous_is_text else None
+        if atx and _ends_in_escape(atx.group(2)):
+            atx = None  # Python-Markdown reads a trailing backslash as a paragraph
         if atx:
             level, text = len(atx.group(1)), atx.group(2)
             target = number
@@ -161,6 +163,10 @@ def outline(source: str) -> Outline:
         title = plain_heading(_strip_heading(text)) or anchor
         headings.append(Heading(level, title, unique_anchor(anchor, taken), target))
     return Outline(meta, headings, body)
+
+
+def _ends_in_escape(text: str) -> bool:
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
 def _strip_heading(text: str) -> str:
