@@ -16,7 +16,11 @@ from dataclasses import dataclass, field
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^(#{1,6})(.*?)$")
 _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
-_NOT_PARAGRAPH = re.compile(r"^(    |\t|>|\s*([-*+]|\d+[.)])\s|\s*\|)")
+_NOT_PARAGRAPH = re.compile(r"^(    |\t|>|<|\s*([-*+]|\d+[.)])\s|\s*\|)")
+# A raw HTML block: Python-Markdown leaves its inside alone, headings included.
+_HTML_BLOCK = re.compile(r"^<(address|article|aside|blockquote|details|div|dl|fieldset|figure|"
+                         r"footer|form|h[1-6]|header|iframe|nav|ol|p|pre|script|section|style|"
+                         r"table|ul)\b", re.IGNORECASE)
 _EXPLICIT_ID = re.compile(r"\s*\{\s*:?[^}]*?#([^\s}]+)[^}]*\}\s*$")
 _ATTR_LIST = re.compile(r"\s*\{\s*:?[^}]*\}\s*$")
 _CLOSING_HASHES = re.compile(r"\s+#+\s*$|^#+\s*$")
@@ -132,8 +136,21 @@ def outline(source: str) -> Outline:
     headings: list[Heading] = []
     taken: set[str] = set()
     fence: str | None = None
+    html_end: str | None = None  # the closing tag of the raw HTML block we are in
     previous_is_text = False
+    block_start = True
     for number, line in enumerate(lines):
+        if html_end is not None:
+            if html_end in line.lower():
+                html_end = None
+            previous_is_text = False
+            continue
+        starts_html = _HTML_BLOCK.match(line)
+        if starts_html and not previous_is_text and fence is None:
+            closing = f"</{starts_html.group(1).lower()}>"
+            if closing not in line.lower():
+                html_end = closing
+            continue
         opened = _FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
@@ -155,9 +172,13 @@ def outline(source: str) -> Outline:
             level, text = (1 if setext.group(1)[0] == "=" else 2), lines[number - 1]
             target = number - 1
         else:
-            previous_is_text = bool(line.strip()) and not _NOT_PARAGRAPH.match(line)
+            # Python-Markdown underlines only the first line of a block.
+            is_text = bool(line.strip()) and not _NOT_PARAGRAPH.match(line)
+            previous_is_text = is_text and block_start
+            block_start = not line.strip()
             continue
         previous_is_text = False
+        block_start = True  # a heading ends its block
         explicit = _EXPLICIT_ID.search(text)
         anchor = explicit.group(1) if explicit else slugify(plain_heading(_strip_heading(text)))
         title = plain_heading(_strip_heading(text)) or anchor

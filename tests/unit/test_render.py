@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from content import load_library
+from content.library import parse_article
 from content.render import render_html, section_texts
 from content.sanitize import sanitize
 from tests.conftest import write_library
@@ -73,3 +77,23 @@ def test_anchors_that_look_like_markdown_stay_plain(tmp_path: Path) -> None:
     assert [s.anchor for s in article.sections] == ["_private-value", "code_point", "end"]
     ids = re.findall(r'<h[1-6] id="([^"]+)"', html)
     assert ids == ["modules", "_private-value", "code_point", "quoted", "end"]
+
+
+_LINE = st.one_of(
+    st.sampled_from(["", "```", "~~~", "---", "===", "> # quoted", "    # indented", "- item",
+                     "1. one", "| a | b |", "text line", "# ", "#", "## Two ##", "Title {#x}",
+                     "\\", "# a\\"]),
+    st.builds(lambda hashes, words: f"{'#' * hashes} {words}", st.integers(1, 7),
+              st.text(alphabet="ab _*`\\#{}七", max_size=8)),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(_LINE, max_size=14))
+def test_outline_and_renderer_agree_on_headings(lines: list[str]) -> None:
+    """Whatever the Markdown, the tree's sections are exactly the page's headings."""
+    article = parse_article("x", Path("x.md"), "\n".join(lines))
+    html = render_html(article)
+    expected = [s.anchor for s in article.walk() if s.anchor]
+    rendered = re.findall(r'<h[1-6] id="([^"]*)"', html)
+    assert [a for a in rendered if a in expected] == expected
