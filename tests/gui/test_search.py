@@ -288,11 +288,16 @@ def test_indexing_progress_shows_while_reading_goes_on(qtbot: QtBot, tmp_path: P
     window = MainWindow(library)
     qtbot.addWidget(window)
     held = window.search.gates.hold("index", 50)  # the build pauses after 50 files
+    started_at_first_paint: list[bool] = []
+    window.view.painted.connect(
+        lambda: started_at_first_paint.append(window.search.workers is not None))
     window.resize(1100, 700)
     window.navigate(library.articles[0].lead.id)
     window.show()
     qtbot.waitExposed(window)
+    # Nobody typed anything: the build starts by itself, but only after the first paint.
     qtbot.waitUntil(held.reached.is_set, timeout=WAIT)
+    assert started_at_first_paint[0] is False
     bar = window.findChild(type(window.search._progress_bar()), "indexProgress")
     qtbot.waitUntil(lambda: bar.isVisible() and bar.value() == 50, timeout=WAIT)
     assert (bar.value(), bar.maximum()) == (50, 200)
