@@ -39,6 +39,7 @@ START_DELAY_MS = 50  # after the first paint, before the index is opened
 START_FALLBACK_MS = 1000  # after the window is shown, if nothing was painted by then
 LIMIT = 100  # hits shown; the count says how many there are in all
 NOTICE_MS = 15000
+_CTRL_K = 0x04000000 | 0x4B  # Qt.ControlModifier | Qt.Key_K, without touching Qt at start-up
 
 TOOLTIP = """<p><b>Search the library</b> (Ctrl+K or Ctrl+L). Results update as you type.</p>
 <table cellspacing="0" cellpadding="2">
@@ -458,6 +459,10 @@ class SearchFeature(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if watched is self.field and isinstance(event, QKeyEvent):
+            if kind == QEvent.Type.ShortcutOverride:
+                # The line edit would take Ctrl+K as "delete to the end of the
+                # line"; here it is the search shortcut, which selects the query.
+                return event.keyCombination().toCombined() == _CTRL_K
             return kind == QEvent.Type.KeyPress and self._field_key(event)
         if watched is self.window:
             if kind == QEvent.Type.Close:

@@ -265,6 +265,11 @@ def test_ctrl_k_and_ctrl_l_focus_the_search_box(qtbot: QtBot, open_window: OpenW
         qtbot.keyClick(window.view, key, Qt.KeyboardModifier.ControlModifier)
         assert window.search.field.hasFocus()
     assert window.sidebar.currentWidget() is window.search.tab
+    # In the search box, Ctrl+K selects the query, ready to be typed over.
+    qtbot.keyClicks(window.search.field, "famine")
+    qtbot.keyClick(window.search.field, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.field.text() == "famine"
+    assert window.search.field.selectedText() == "famine"
     tip = re.sub(r"<[^>]+>", "", window.search.field.toolTip())
     for syntax in ('"great leap"', "decentral*", "AND", "OR", "NOT", "title:reform", "xiaopng~"):
         assert syntax in tip
