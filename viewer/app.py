@@ -64,6 +64,9 @@ def run_window(args: argparse.Namespace) -> int:
     if target is not None:
         window.navigate(target)
     window.show()
+    query = getattr(args, "search", None)
+    if query:
+        window.search.search_for(query, open_best=True)
 
     if args.screenshot is not None:
         out: Path = args.screenshot
@@ -75,8 +78,13 @@ def run_window(args: argparse.Namespace) -> int:
             else:
                 app.quit()
 
-        window.view.painted.connect(lambda: QTimer.singleShot(100, save))
-        QTimer.singleShot(5000, save)  # a view that never paints must not hang us
+        if query:
+            # The first build of a big library's index can take a while.
+            window.search.resultsShown.connect(lambda _: QTimer.singleShot(300, save))
+            QTimer.singleShot(120000, save)
+        else:
+            window.view.painted.connect(lambda: QTimer.singleShot(100, save))
+            QTimer.singleShot(5000, save)  # a view that never paints must not hang us
     if os.environ.get("ENCYCLOPEDIA_EXIT_AFTER_PAINT"):
         # For `make bench`: the time from process start to the article's first paint.
         def report() -> None:

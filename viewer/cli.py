@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="window size (default 1200x800)")
     view.add_argument("--theme", choices=["system", "light", "dark"],
                       help="colour theme for this run")
+    view.add_argument("--search", metavar="QUERY",
+                      help="start with QUERY in the search box and open its best hit "
+                           "(handy with --screenshot)")
 
     toc = commands.add_parser("toc", help="print the section tree",
                               description="Print every article and its sections.")

@@ -16,6 +16,7 @@ from content import Article, Library, UnknownSection
 from content.pages import article_html
 from viewer.article_view import ArticleView
 from viewer.links import resolve_link
+from viewer.search_feature import SearchFeature
 from viewer.theme import page_stylesheet
 from viewer.tree import SectionTree
 
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.tree.sectionActivated.connect(self.navigate)
         self.view.sectionScrolled.connect(self._on_section_scrolled)
         self.view.anchorClicked.connect(self.follow_link)
+        self.search = SearchFeature(self)
         for warning in library.warnings:
             self.statusBar().showMessage(warning, 10000)
 
