@@ -24,7 +24,7 @@ from viewer import zoom as zoom_steps
 from viewer.article_view import READING_WIDTH
 from viewer.state import THEMES, StateFile
 from viewer.storage import StorageError
-from viewer.theme import page_stylesheet, recolor_map
+from viewer.theme import page_points, page_stylesheet, recolor_map
 
 if TYPE_CHECKING:
     from viewer.mainwindow import MainWindow
@@ -61,7 +61,8 @@ class Appearance(QObject):
         self._apply_palette()
         self._restyle()
         window.view.viewport().installEventFilter(self)
-        window.view.painted.connect(self._follow_system_scheme)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_system_scheme)
+        window.view.painted.connect(self._ask_system_scheme)
 
     # --- the reader's choices ------------------------------------------------------
 
@@ -132,13 +133,15 @@ class Appearance(QObject):
                  scale: float = 1.0) -> None:
         view = self._window.view
         view.column_width = round(READING_WIDTH * self.zoom)
+        font = view.font()
+        if font.pointSizeF() != page_points(self.zoom):
+            font.setPointSizeF(page_points(self.zoom))
+            view.setFont(font)
         view.restyle(page_stylesheet(self.dark, self.zoom), colours, scale)
 
-    def _follow_system_scheme(self) -> None:
-        self._window.view.painted.disconnect(self._follow_system_scheme)
-        hints = QGuiApplication.styleHints()
-        hints.colorSchemeChanged.connect(self.on_system_scheme)
-        self.on_system_scheme(hints.colorScheme())
+    def _ask_system_scheme(self) -> None:
+        self._window.view.painted.disconnect(self._ask_system_scheme)
+        self.on_system_scheme(QGuiApplication.styleHints().colorScheme())
 
     def on_system_scheme(self, scheme: object) -> None:
         """The system's light or dark scheme (a ``Qt.ColorScheme``), now or as it changes."""
@@ -146,7 +149,8 @@ class Appearance(QObject):
         if name == "Unknown":
             return  # the platform does not say; its palette has told us already
         self._system_dark = name == "Dark"
-        if self.choice == "system":
+        # A closed window has nothing to show; the application palette is not its to change.
+        if self.choice == "system" and self._window.isVisible():
             self._update_theme()
 
     def _save(self, write: object) -> None:

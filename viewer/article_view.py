@@ -26,6 +26,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
+from viewer.theme import page_html
+
 READING_WIDTH = 780  # px of text: about 80-90 characters a line at the default size
 SIDE_MARGIN = 28
 HEADROOM = 10  # px left above a heading scrolled to the top, so it does not touch the edge
@@ -80,7 +82,7 @@ class ArticleView(QTextBrowser):
         self._awaiting_paint = True
         self._adjusting = True
         try:
-            self.setHtml(html)
+            self.setHtml(page_html(html))
         finally:
             self._adjusting = False
         self._update_margins()
@@ -189,7 +191,12 @@ class ArticleView(QTextBrowser):
     # --- layout --------------------------------------------------------------------
 
     def _layout_changed(self) -> None:
+        self._forget_positions()
+
+    def _forget_positions(self) -> None:
+        # Both at once: a heading list without its positions cannot be looked up.
         self._positions = []
+        self._anchors = []
 
     def _ensure_positions(self) -> None:
         # A hidden view has no layout yet: every heading would be at 0.
@@ -225,7 +232,7 @@ class ArticleView(QTextBrowser):
             fmt.setTopMargin(16)
             fmt.setBottomMargin(bottom)
             frame.setFrameFormat(fmt)
-            self._positions = []
+            self._forget_positions()
 
     def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         # Reflowed text moves every heading: keep the reader in the same place.

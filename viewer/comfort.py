@@ -58,6 +58,7 @@ class ReadingComfort(QObject):
         self._pane_layout.setSpacing(0)
         self._pane_layout.addWidget(window.view)
         window.view.show()
+        window.view.setFocus()  # the reader's keys scroll the page from the start
 
         self._follow_library(window.library)
         window.libraryChanged.connect(self._follow_library)

@@ -25,7 +25,7 @@ from PySide6.QtGui import QPageSize, QPdfWriter, QTextDocument
 from content import Article, Library
 from content.pages import article_html
 from viewer.images import page_image
-from viewer.theme import page_stylesheet
+from viewer.theme import page_html, page_points, page_stylesheet
 
 CREATOR = "Encyclopedia"
 
@@ -78,8 +78,11 @@ def print_document(library: Library, section_id: str) -> PrintDocument:
     article = library.article(section.slug)
     document = PrintDocument(library.root)
     document.setDefaultStyleSheet(page_stylesheet(dark=False))
+    font = document.defaultFont()
+    font.setPointSizeF(page_points())
+    document.setDefaultFont(font)
     document.setBaseUrl(QUrl.fromLocalFile(str(article.path.parent) + "/"))
-    document.setHtml(section_html(article, article_html(article), section.id))
+    document.setHtml(page_html(section_html(article, article_html(article), section.id)))
     # After setHtml, which resets it to the HTML's (absent) <title>.
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
                                 article.title if section is article.lead else section.title)

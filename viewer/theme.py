@@ -49,6 +49,7 @@ DARK_WINDOW = {
     "placeholder-text": "#8b949e", "disabled-text": "#6e7681", "mid": "#3d444d",
     "dark": "#15191e", "light": "#444c56", "shadow": "#0d1014",
 }
+BODY_POINTS = 11.0  # the text size of style.css's body, at 100 %
 _POINT_SIZE = re.compile(r"(\d+(?:\.\d+)?)pt\b")
 
 
@@ -73,6 +74,17 @@ def page_stylesheet(dark: bool = False, zoom: float = 1.0) -> str:
     if zoom != 1.0:
         css = _POINT_SIZE.sub(lambda m: f"{round(float(m.group(1)) * zoom, 2):g}pt", css)
     return css
+
+
+def page_html(body: str) -> str:
+    """An article's HTML as a whole page: QTextDocument applies ``body`` rules only
+    when there is a ``<body>``, and the stylesheet sets the text's size and colour there."""
+    return f"<html><body>{body}</body></html>"
+
+
+def page_points(zoom: float = 1.0) -> float:
+    """The page's default font size: headings are sized from it, so it zooms too."""
+    return BODY_POINTS * zoom
 
 
 def mark_colors(dark: bool | None = None) -> tuple[str, str]:
