@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
 from PySide6.QtGui import QKeySequence, QPagedPaintDevice
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 
 from content import Library
 
@@ -86,7 +86,7 @@ class Printing(QObject):
         slug = self._window.article.slug
         dialog.accepted.connect(lambda: self._start(slug, self._printer))
         dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
+        QDialog.open(dialog)  # window-modal, returns at once (PySide hides the plain overload)
 
     def export_pdf(self) -> None:
         article = self._window.article
