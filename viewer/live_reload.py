@@ -77,6 +77,7 @@ class LiveReload(QObject):
         self._watcher: QFileSystemWatcher | None = None
         self._source: Path | None = None
         self._one_file = False
+        self._given: Path | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -90,6 +91,16 @@ class LiveReload(QObject):
             return []
         return self._watcher.directories() + self._watcher.files()
 
+    def set_source(self, path: Path | None) -> None:
+        """What the library was opened from: a folder, or one Markdown file.
+
+        The window only knows the library's folder; a library opened from one
+        file must stay that file when others appear beside it.
+        """
+        self._given = Path(path).resolve() if path is not None else None
+        if self._watcher is not None:
+            self._configure()
+
     def start(self) -> None:
         """Begin watching the window's library (cheap enough to do after the first paint)."""
         if self._watcher is not None:
@@ -97,11 +108,18 @@ class LiveReload(QObject):
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(self._changed)
         self._watcher.fileChanged.connect(self._changed)
+        self._configure()
+
+    def _configure(self) -> None:
         library = self._window.library
         folders, files = library_paths(library.root)
-        # A library opened from one file is that file alone, though its folder holds others.
-        self._one_file = len(library.articles) == 1 and len(files) > 1
-        self._source = library.articles[0].path if self._one_file else library.root
+        if self._given is not None:
+            self._one_file = self._given.is_file()
+            self._source = self._given if self._one_file else library.root
+        else:
+            # Not told: one article among several files can only be a library of one file.
+            self._one_file = len(library.articles) == 1 and len(files) > 1
+            self._source = library.articles[0].path if self._one_file else library.root
         if self._one_file:
             self._watch_library(library)
         else:
@@ -109,7 +127,8 @@ class LiveReload(QObject):
 
     def _watch_library(self, library: Library) -> None:
         if self._one_file:
-            self._watch([str(library.root)], [str(a.path) for a in library.articles])
+            assert self._source is not None
+            self._watch([str(library.root)], [str(self._source)])
         else:
             self._watch(*library_paths(library.root))
 
