@@ -120,12 +120,13 @@ class ReadingComfort(QObject):
         self.live_reload.start()
 
     def _quit_last(self) -> None:
-        # Quit closes the File menu, after what the features added to it.
+        # Quit closes the File menu, after what the features added to it. Its
+        # standard key is empty on desktops without a platform theme: Ctrl+Q then.
         menu = self._window.menus["file"]
-        actions = menu.actions()
-        quit_actions = [a for a in actions if a.shortcut() == QKeySequence(
-            QKeySequence.StandardKey.Quit)]
+        quit_actions = [a for a in menu.actions() if a.text().replace("&", "") == "Quit"]
         for action in quit_actions:
+            if not action.shortcuts():
+                action.setShortcut(QKeySequence("Ctrl+Q"))
             menu.removeAction(action)
         if quit_actions:
             menu.addSeparator()
