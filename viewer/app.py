@@ -58,8 +58,7 @@ def run_window(args: argparse.Namespace) -> int:
     app.setApplicationDisplayName("Encyclopedia")
     app.setDesktopFileName(APP_ID)  # matches encyclopedia.desktop (Wayland's app id)
     window = MainWindow(library)
-    window.comfort.live_reload.set_source(args.content or library.root)
-    app.setWindowIcon(window.windowIcon())
+    window.comfort.set_library_source(args.content or library.root)
     if args.theme:
         window.comfort.appearance.set_theme(args.theme, remember=False)
     window.resize(*size)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -141,7 +141,8 @@ class Appearance(QObject):
 
     def _ask_system_scheme(self) -> None:
         self._window.view.painted.disconnect(self._ask_system_scheme)
-        self.on_system_scheme(QGuiApplication.styleHints().colorScheme())
+        QTimer.singleShot(
+            0, lambda: self.on_system_scheme(QGuiApplication.styleHints().colorScheme()))
 
     def on_system_scheme(self, scheme: object) -> None:
         """The system's light or dark scheme (a ``Qt.ColorScheme``), now or as it changes."""

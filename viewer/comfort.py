@@ -19,18 +19,18 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QIcon, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from content import Library
 from viewer.appearance import Appearance
-from viewer.live_reload import LiveReload
-from viewer.print_actions import Printing
 
 if TYPE_CHECKING:
     from viewer.find_bar import FindBar
+    from viewer.live_reload import LiveReload
     from viewer.mainwindow import MainWindow
+    from viewer.print_actions import Printing
     from viewer.shortcuts_dialog import ShortcutsDialog
 
 ICON = Path(__file__).resolve().parent / "resources" / "encyclopedia.svg"
@@ -45,8 +45,10 @@ class ReadingComfort(QObject):
         super().__init__(window)
         self._window = window
         self._find_bar: FindBar | None = None
+        self._printing: Printing | None = None
+        self._live_reload: LiveReload | None = None
+        self._library_source: Path | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
-        window.setWindowIcon(app_icon())
 
         # The article and, below it, the find bar when it is open.
         self.article_pane = QWidget()
@@ -64,10 +66,16 @@ class ReadingComfort(QObject):
         window.libraryChanged.connect(self._follow_library)
 
         self.appearance = Appearance(window)
-        self.printing = Printing(window)
-        self.live_reload = LiveReload(window)
+        # The rest is built when first used, to keep the first paint fast.
+        self.print_action = window.add_action(
+            "file", "&Print…", lambda: self.printing.print_article(),
+            QKeySequence.StandardKey.Print, tip="Print the current article")
+        self.export_action = window.add_action(
+            "file", "&Export PDF…", lambda: self.printing.export_pdf(), "Ctrl+Shift+E",
+            tip="Save the current article as a PDF")
         self.reload_action = window.add_action(
-            "file", "&Reload Library", self.live_reload.reload, QKeySequence.StandardKey.Refresh,
+            "file", "&Reload Library", lambda: self.live_reload.reload(),
+            QKeySequence.StandardKey.Refresh,
             tip="Read the library's files again (edits are picked up by themselves too)")
         self.find_action = window.add_action(
             "edit", "&Find in Page…", self.open_find_bar, QKeySequence.StandardKey.Find,
@@ -96,6 +104,32 @@ class ReadingComfort(QObject):
     def open_find_bar(self) -> None:
         self.find_bar.open_bar()
 
+    # --- print, live reload ------------------------------------------------------
+
+    @property
+    def printing(self) -> Printing:
+        if self._printing is None:
+            from viewer.print_actions import Printing
+
+            self._printing = Printing(self._window)
+        return self._printing
+
+    @property
+    def live_reload(self) -> LiveReload:
+        """The library's watcher; it starts watching after the first paint."""
+        if self._live_reload is None:
+            from viewer.live_reload import LiveReload
+
+            self._live_reload = LiveReload(self._window)
+            self._live_reload.set_source(self._library_source)
+        return self._live_reload
+
+    def set_library_source(self, path: Path | None) -> None:
+        """What the library was opened from (a folder or one file), for live reload."""
+        self._library_source = path
+        if self._live_reload is not None:
+            self._live_reload.set_source(path)
+
     # --- help ------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
@@ -115,7 +149,13 @@ class ReadingComfort(QObject):
 
     def _after_first_paint(self) -> None:
         self._window.view.painted.disconnect(self._after_first_paint)
-        # After the first paint: both touch Qt's namespace (~12 ms) or the disk.
+        # Once the page is on screen (and whoever waits for that has heard of it):
+        # the icon loads an SVG, the Tab order asks Qt's namespace (~12 ms), the
+        # watcher walks the library's folders.
+        QTimer.singleShot(0, self._settle)
+
+    def _settle(self) -> None:
+        self._window.setWindowIcon(app_icon())
         self.order_focus()
         self.live_reload.start()
 

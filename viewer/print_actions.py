@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
-from PySide6.QtGui import QKeySequence, QPagedPaintDevice
+from PySide6.QtGui import QPagedPaintDevice
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from content import Library
@@ -65,12 +65,6 @@ class Printing(QObject):
         self._running: set[PrintJob] = set()
         self._printer: QPrinter | None = None
         self.dialog: QFileDialog | None = None  # the open Export PDF dialog, if any
-        self.print_action = window.add_action(
-            "file", "&Print…", self.print_article, QKeySequence.StandardKey.Print,
-            tip="Print the current article")
-        self.export_action = window.add_action(
-            "file", "&Export PDF…", self.export_pdf, "Ctrl+Shift+E",
-            tip="Save the current article as a PDF")
 
     def print_article(self) -> None:
         if self._window.article is None:

@@ -143,7 +143,7 @@ def test_a_library_of_one_file_stays_one_file(
     root = _library(tmp_path)
     (root / "other.md").write_text("# Other\n")
     window = open_window(root / "sub" / "b.md")
-    window.comfort.live_reload.set_source(root / "sub" / "b.md")  # as `open --content` does
+    window.comfort.set_library_source(root / "sub" / "b.md")  # as `open --content` does
     window_root = window.library.root
     _started(qtbot, window)
     with qtbot.waitSignal(window.libraryChanged, timeout=RELOAD_MS):
