@@ -168,7 +168,7 @@ class Appearance(QObject):
             "view", "Zoom &In", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
         # Ctrl+= too: on most keyboards "+" needs Shift, and "=" shares its key.
         self.zoom_in_action.setShortcuts(
-            [*QKeySequence.keyBindings(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
+            [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
         self.zoom_out_action = window.add_action(
             "view", "Zoom &Out", self.zoom_out, QKeySequence.StandardKey.ZoomOut)
         self.reset_zoom_action = window.add_action(
