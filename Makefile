@@ -29,5 +29,25 @@ lint: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench
 
+# The README's pictures, through the real window: `open --screenshot` renders offscreen.
+SHOT_TARGET := seven-thousand-cadres-conference\#outcomes-and-impact
+screenshots: $(STAMP)
+	mkdir -p docs
+	$(PY) -m viewer open $(SHOT_TARGET) --theme light --size 1200x800 --screenshot docs/screenshot-light.png
+	$(PY) -m viewer open $(SHOT_TARGET) --theme dark --size 1200x800 --screenshot docs/screenshot-dark.png
+
+# The menu entry and icon, for this user only; Exec points at this checkout's venv.
+DATA_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+install-desktop:
+	install -d $(DATA_HOME)/applications $(DATA_HOME)/icons/hicolor/scalable/apps
+	sed -e 's|^Exec=encyclopedia|Exec=$(abspath $(VENV))/bin/encyclopedia|' \
+	    -e 's|^TryExec=encyclopedia|TryExec=$(abspath $(VENV))/bin/encyclopedia|' \
+	    viewer/resources/encyclopedia.desktop > $(DATA_HOME)/applications/encyclopedia.desktop
+	install -m 644 viewer/resources/encyclopedia.svg \
+	    $(DATA_HOME)/icons/hicolor/scalable/apps/encyclopedia.svg
+	-update-desktop-database -q $(DATA_HOME)/applications 2>/dev/null
+	-gtk-update-icon-cache -q -t $(DATA_HOME)/icons/hicolor 2>/dev/null
+	@echo "installed: $(DATA_HOME)/applications/encyclopedia.desktop"
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -57,7 +57,11 @@ def run_window(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName("Encyclopedia")
+    app.setDesktopFileName(APP_ID)  # matches encyclopedia.desktop (Wayland's app id)
     window = MainWindow(library)
+    window.comfort.set_library_source(args.content or library.root)
+    if args.theme:
+        window.comfort.appearance.set_theme(args.theme, remember=False)
     window.resize(*size)
     if target is None and library.articles:
         target = library.articles[0].lead.id

@@ -9,10 +9,24 @@ navigation through one ``navigate(section_id)``.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QBrush, QColor, QTextBlock, QTextCharFormat, QTextCursor, QTextFrameFormat
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrameFormat,
+)
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
+
+from viewer.theme import page_html
 
 READING_WIDTH = 780  # px of text: about 80-90 characters a line at the default size
 SIDE_MARGIN = 28
@@ -40,6 +54,10 @@ class ArticleView(QTextBrowser):
         self._reading: tuple[str, int] = ("", 0)
         # Named layers of highlighted ranges (search hits, find in page...), drawn together.
         self._highlights: dict[str, list[QTextEdit.ExtraSelection]] = {}
+        self._page: tuple[str, list[str]] | None = None  # the HTML shown and its anchors
+        # Images load only from below this folder (the library); None: from nowhere.
+        self.resource_root: Path | None = None
+        self.column_width = READING_WIDTH  # px; the zoom widens it with the text
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
         self.document().documentLayout().documentSizeChanged.connect(self._layout_changed)
         self.viewport().installEventFilter(self)
@@ -56,6 +74,7 @@ class ArticleView(QTextBrowser):
         if base_url is not None:
             document.setBaseUrl(base_url)
         self._known_anchors = set(anchors)
+        self._page = (html, list(anchors))
         self._highlights.clear()
         self.setExtraSelections([])
         self._current = ""
@@ -63,7 +82,7 @@ class ArticleView(QTextBrowser):
         self._awaiting_paint = True
         self._adjusting = True
         try:
-            self.setHtml(html)
+            self.setHtml(page_html(html))
         finally:
             self._adjusting = False
         self._update_margins()
@@ -104,6 +123,50 @@ class ArticleView(QTextBrowser):
             self._highlights.pop(layer, None)
         self.setExtraSelections([s for layer in self._highlights.values() for s in layer])
 
+    def restyle(self, css: str, colours: Mapping[str, tuple[str, str]] | None = None,
+                scale: float = 1.0) -> None:
+        """Show the same page with another stylesheet (a theme, a zoom), in the same place.
+
+        Highlight layers survive; ``colours`` maps a layer's old background to
+        its new (background, text). ``scale`` is how much bigger the text got,
+        so the reader stays on the same line within their section.
+        """
+        self._stylesheet = css
+        if self._page is None:
+            return
+        anchor, offset = self._reading
+        layers = self.highlight_layers()
+        self.show_html(*self._page)
+        self.scroll_to(anchor, round(offset * scale))
+        for name, (ranges, background, foreground) in layers.items():
+            background, foreground = (colours or {}).get(
+                background.lower(), (background, foreground))
+            self.set_highlights(name, ranges, background, foreground)
+
+    def highlight_layers(self) -> dict[str, tuple[list[tuple[int, int]], str, str | None]]:
+        """Each layer's ranges, background and text colour (None: unchanged text)."""
+        layers = {}
+        for name, selections in self._highlights.items():
+            fmt = selections[0].format  # type: ignore[attr-defined]
+            foreground = (fmt.foreground().color().name()
+                          if fmt.hasProperty(QTextFormat.Property.ForegroundBrush) else None)
+            ranges = [(s.cursor.selectionStart(), s.cursor.selectionEnd())  # type: ignore[attr-defined]
+                      for s in selections]
+            layers[name] = (ranges, fmt.background().color().name(), foreground)
+        return layers
+
+    def loadResource(self, kind: int, name: QUrl) -> Any:
+        """Images from the library's folder only; never the network, never other files."""
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            from viewer.images import page_image
+
+            return page_image(self.document().baseUrl().resolved(name), self.resource_root)
+        return None
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        # Tab leaves the page for the next panel rather than walking through its links.
+        return QTextEdit.focusNextPrevChild(self, forward)
+
     def top_of_anchor(self, anchor: str) -> float:
         """Where a section's heading starts, in document pixels (0 for the lead)."""
         return self._top_of(anchor)
@@ -128,7 +191,12 @@ class ArticleView(QTextBrowser):
     # --- layout --------------------------------------------------------------------
 
     def _layout_changed(self) -> None:
+        self._forget_positions()
+
+    def _forget_positions(self) -> None:
+        # Both at once: a heading list without its positions cannot be looked up.
         self._positions = []
+        self._anchors = []
 
     def _ensure_positions(self) -> None:
         # A hidden view has no layout yet: every heading would be at 0.
@@ -156,7 +224,7 @@ class ArticleView(QTextBrowser):
         frame = self.document().rootFrame()
         fmt: QTextFrameFormat = frame.frameFormat()
         width = self.viewport().width()
-        side = max(SIDE_MARGIN, (width - READING_WIDTH) // 2)
+        side = max(SIDE_MARGIN, (width - self.column_width) // 2)
         bottom = max(0, self.viewport().height() - 80)
         if (fmt.leftMargin(), fmt.rightMargin(), fmt.bottomMargin()) != (side, side, bottom):
             fmt.setLeftMargin(side)
@@ -164,7 +232,7 @@ class ArticleView(QTextBrowser):
             fmt.setTopMargin(16)
             fmt.setBottomMargin(bottom)
             frame.setFrameFormat(fmt)
-            self._positions = []
+            self._forget_positions()
 
     def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
         # Reflowed text moves every heading: keep the reader in the same place.

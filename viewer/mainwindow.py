@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QTabWidget, QToolBa
 from content import Article, Library, UnknownSection
 from content.pages import article_html
 from viewer.article_view import ArticleView
+from viewer.comfort import ReadingComfort
 from viewer.links import resolve_link
 from viewer.search_feature import SearchFeature
 from viewer.theme import page_stylesheet
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.search = SearchFeature(self)
         for warning in library.warnings:
             self.statusBar().showMessage(warning, 10000)
+        self.comfort = ReadingComfort(self)  # theme, zoom, find, print, live reload, keys
 
     # --- building blocks for the panels and features -------------------------------
 
