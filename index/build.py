@@ -33,10 +33,10 @@ from typing import Any
 
 from content.library import Article, Library
 from content.places import cache_dir, library_key
-from content.render import section_texts
 from index.analysis import raw_words, spelling_words
 from index.errors import IndexBusy, IndexCorrupt
-from index.schema import INDEX_FORMAT, PATH_SEPARATOR, make_schema
+from index.plaintext import section_texts
+from index.schema import INDEX_FORMAT, PATH_SEPARATOR, make_codec, make_schema
 
 logger = logging.getLogger(__name__)
 
@@ -236,8 +236,8 @@ def _writer(ix: Any, procs: int) -> Any:
     # WHOOSH.md measured at 28 MB against 196 MB of memory, and faster opening.
     if procs > 1:
         return ix.writer(procs=procs, multisegment=True, limitmb=256, compound=False,
-                         timeout=10.0)
-    return ix.writer(limitmb=128, compound=False, timeout=10.0)
+                         codec=make_codec(), timeout=10.0)
+    return ix.writer(limitmb=128, compound=False, codec=make_codec(), timeout=10.0)
 
 
 def _ids_by_article(ix: Any, slugs: list[str]) -> dict[str, set[str]]:

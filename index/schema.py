@@ -4,10 +4,11 @@
     article  the article's slug (stored; a changed file is re-indexed by it)
     title    the heading; the lead's also has the article title and aliases (boosted)
     path     the heading trail (stored, searchable as ``path:word``)
-    body     the section's own plain text (stored with character offsets, so
-             snippets come from the index without analysing the text again)
-    spell    the section's distinct words as written, for "did you mean" and
-             prefix/fuzzy expansion, which must offer words rather than stems
+    body     the section's own plain text (stored, for snippets)
+
+The words as written, for "did you mean" and prefix/fuzzy expansion, are kept
+beside the index (``words.txt``) rather than in it: as a field they doubled the
+postings to write (40% of the build time, measured).
 
 ``SCHEMA_VERSION`` is recorded beside each index; an index of another version
 is rebuilt, never read with the wrong assumptions.
@@ -27,9 +28,20 @@ PATH_SEPARATOR = "\x1f"  # between trail titles in the stored path; no title con
 SEARCH_FIELDS = ("title", "body")  # what plain words search
 
 
+def make_codec() -> Any:
+    """Whoosh's codec, with posting blocks left uncompressed.
+
+    Measured on 2,000 sections: zlib made the build 15-25% slower and reading
+    a common word's postings 40% slower, to save a third of the disk space.
+    """
+    from whoosh.codec.whoosh3 import W3Codec
+
+    return W3Codec(compression=0)
+
+
 def make_schema() -> Any:
     """A fresh Schema (Whoosh is imported only when an index is needed)."""
-    from whoosh import analysis, fields, formats
+    from whoosh import fields
 
     analyzer = SectionAnalyzer()
     return fields.Schema(
@@ -41,10 +53,8 @@ def make_schema() -> Any:
                           multitoken_query="phrase"),
         path=fields.TEXT(analyzer=analyzer, stored=True, phrase=False,
                          multitoken_query="phrase"),
-        body=fields.TEXT(analyzer=analyzer, stored=True, chars=True,
-                         multitoken_query="phrase"),
-        # Existence only: spelling needs which words exist and in how many
-        # sections, never where or how often.
-        spell=fields.FieldType(formats.Existence(),
-                               analyzer=analysis.KeywordAnalyzer(lowercase=True), scorable=True),
+        # Positions (for phrases) but no character offsets: offsets made every
+        # posting block a third bigger to build and to read, while finding the
+        # matches in the ten stored bodies of a page of hits costs < 1 ms.
+        body=fields.TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
     )
