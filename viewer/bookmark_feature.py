@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from viewer.icons import star_icon
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QFileSystemWatcher
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STAR_ON, STAR_OFF = "★", "☆"  # the star's text, where a toolbar shows text
-STAR_GOLD, STAR_EDGE = "#f4b400", "#b8860b"
 NOTICE_MS = 20000  # a corrupt file moved aside: long enough to be read
 MESSAGE_MS = 6000
 RECHECK_MS = 150  # a burst of file system events becomes one look at the file
@@ -122,13 +122,18 @@ class BookmarkFeature(QObject):
 
         window.currentSectionChanged.connect(self._update_star)
         window.libraryChanged.connect(self._resolve)
-        window.view.painted.connect(self.start)
+        window.view.painted.connect(self._start_soon)
         window.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._finish_work)
 
     # --- the store, loaded after the first paint ------------------------------------
+
+    def _start_soon(self) -> None:
+        # After whatever else waits for the first paint: the page comes first.
+        if not self._started:
+            QTimer.singleShot(0, self.start)
 
     def start(self) -> None:
         """Read the bookmarks, show the star, and re-anchor them in the background."""
@@ -367,29 +372,6 @@ class BookmarkFeature(QObject):
 
     def _show_message(self, text: str, timeout: int = MESSAGE_MS) -> None:
         self.window.statusBar().showMessage(text, timeout)
-
-
-def star_icon(filled: bool, ink: QColor) -> QIcon:
-    """A five-pointed star: gold when the section is bookmarked, an outline when not."""
-    import math
-
-    from PySide6.QtCore import QPointF
-    from PySide6.QtGui import QPainter, QPen, QPixmap, QPolygonF
-
-    size = 48  # drawn large, scaled down by Qt to the toolbar's icon size
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(0, 0, 0, 0))
-    centre, outer, inner = size / 2, size * 0.46, size * 0.19
-    points = [QPointF(centre + (outer if i % 2 == 0 else inner) * math.sin(i * math.pi / 5),
-                      centre + 2 - (outer if i % 2 == 0 else inner) * math.cos(i * math.pi / 5))
-              for i in range(10)]
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(STAR_EDGE) if filled else ink, 3))
-    painter.setBrush(QColor(STAR_GOLD) if filled else QColor(0, 0, 0, 0))
-    painter.drawPolygon(QPolygonF(points))
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:

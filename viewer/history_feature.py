@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QStyle
 
+from viewer.icons import arrow_icon
 from viewer.place import place_of, show_place
 from viewer.state import History, Place
 
@@ -36,15 +36,15 @@ class HistoryFeature(QObject):
         self.history = History()
         self._leaving: Place | None = None
         self._walking = False  # navigating because of Back/Forward: not a new visit
-        style = window.style()
+        ink = window.palette().windowText().color()
         self.back_action = window.add_action(
             "go", "&Back", self.back, QKeySequence.StandardKey.Back,
             tip="Go back to where you were before")
         self.forward_action = window.add_action(
             "go", "&Forward", self.forward, QKeySequence.StandardKey.Forward,
             tip="Go forward again")
-        self.back_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
-        self.forward_action.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward))
+        self.back_action.setIcon(arrow_icon(True, ink))
+        self.forward_action.setIcon(arrow_icon(False, ink))
         for action in (self.back_action, self.forward_action):
             shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{action.text().replace('&', '')} ({shortcut})")
