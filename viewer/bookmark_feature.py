@@ -82,7 +82,10 @@ class BookmarkFeature(QObject):
         self._broken = ""  # why the bookmarks file cannot be used, if it cannot
         self._started = False
         self.resolved_for: Library | None = None  # the library the bookmarks were last checked in
-        self._pool: QThreadPool | None = None
+        # Made before the signals it reports through: children are destroyed in order, and
+        # a pool's destruction waits for its worker, which must find the signals alive.
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # one after the other: the newest library wins
         self._watcher: QFileSystemWatcher | None = None
         self._seen: tuple[int, int, int] | None = None  # the file as last shown
         self._signals = _ResolveSignals(self)
@@ -170,9 +173,6 @@ class BookmarkFeature(QObject):
     def _resolve(self, library: Library) -> None:
         if self.model is None:
             return
-        if self._pool is None:
-            self._pool = QThreadPool(self)
-            self._pool.setMaxThreadCount(1)  # one after the other: the newest library wins
         self._pool.start(_Resolve(self.model.store.path, library, self._signals))
 
     def _on_resolved(self, library: Library, notices: list[str]) -> None:
@@ -188,8 +188,7 @@ class BookmarkFeature(QObject):
         self.resolved.emit()
 
     def _finish_work(self) -> None:
-        if self._pool is not None:
-            self._pool.waitForDone()
+        self._pool.waitForDone()
 
     # --- other windows and processes ---------------------------------------------------
 

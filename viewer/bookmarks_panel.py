@@ -77,7 +77,7 @@ class BookmarksPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.activated.connect(self.open)
-        self.view.expanded.connect(lambda i: self._collapsed.discard(self._folder_at(i)))
+        self.view.expanded.connect(self._remember_expanded)
         self.view.collapsed.connect(self._remember_collapsed)
 
         self.empty = QLabel(EMPTY_TEXT)
@@ -337,9 +337,16 @@ class BookmarksPanel(QWidget):
         self._restore_expansion()
         self._update_empty()
 
+    # While filtering, every folder with a match is opened; the reader's choices stay as
+    # they were, and come back when the filter is cleared.
+
     def _remember_collapsed(self, index: QModelIndex) -> None:
-        if not self.proxy.active:  # folders opened to show matches close again by themselves
+        if not self.proxy.active:
             self._collapsed.add(self._folder_at(index))
+
+    def _remember_expanded(self, index: QModelIndex) -> None:
+        if not self.proxy.active:
+            self._collapsed.discard(self._folder_at(index))
 
     def _restore_expansion(self) -> None:
         for row in range(self.proxy.rowCount()):

@@ -313,6 +313,10 @@ def test_a_folder_keeps_being_closed_when_the_list_changes(
     qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert rows(panel) == ["[Later]", "Later/Legacy and Reforms", "Conclusion"]
     assert not panel.view.isExpanded(find_row(panel, "Later"))
+    qtbot.keyClicks(panel.filter, "legacy")  # filtering opens it to show the match...
+    assert panel.view.isExpanded(find_row(panel, "Legacy and Reforms").parent())
+    panel.filter.clear()  # ...and it is closed again afterwards
+    assert not panel.view.isExpanded(find_row(panel, "Later"))
 
 
 def test_rename_a_bookmark_and_give_it_a_note(qtbot: QtBot, open_window: OpenWindow) -> None:
