@@ -118,8 +118,8 @@ class BookmarkFeature(QObject):
         # The tab is an empty holder until it is first shown: the panel is built then.
         self.tab = QWidget()
         self.tab.setObjectName("bookmarksTab")
-        layout = QVBoxLayout(self.tab)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self._tab_layout = QVBoxLayout(self.tab)
+        self._tab_layout.setContentsMargins(0, 0, 0, 0)
         window.add_sidebar_tab(self.tab, "Bookmarks")
         window.sidebar.currentChanged.connect(self._on_tab_changed)
 
@@ -277,7 +277,7 @@ class BookmarkFeature(QObject):
         if self.panel is not None:
             return self.panel
         model = self.model
-        layout = self.tab.layout()
+        layout = self._tab_layout
         if model is None:
             if layout.count() == 0:
                 label = QLabel(f"Bookmarks are unavailable:\n{self._broken}")

@@ -306,7 +306,7 @@ class BookmarksModel(QAbstractItemModel):
     def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]
 
-    def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData | None:
+    def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData | None:  # type: ignore[override]  # Qt takes None: no drag
         keys = list(dict.fromkeys((b.id, b.folder) for b in map(self.bookmark, indexes) if b))
         if not keys:
             return None  # folders are not dragged: Qt then starts no drag
@@ -349,14 +349,23 @@ class BookmarksModel(QAbstractItemModel):
         return self._do(lambda: self.store.set_note(key[0], note, folder=key[1])) is not None
 
     def remove(self, keys: Iterable[Key]) -> int:
-        return sum(self._do(lambda k=key: self.store.remove(*k)) or 0 for key in keys)
+        """Delete bookmarks; how many went."""
+        removed = 0
+        for section_id, folder in keys:
+            def change(section_id: str = section_id, folder: str = folder) -> int:
+                return self.store.remove(section_id, folder)
 
-    def move(self, keys: Iterable[Key], folder: str) -> int:
+            removed += self._do(change) or 0
+        return removed
+
+    def move(self, keys: Iterable[Key], to_folder: str) -> int:
         """Move bookmarks into a folder ("" for the top level); how many moved."""
         moved = 0
-        for section_id, old in keys:
-            if old != folder and self._do(lambda s=section_id, o=old: self.store.move(
-                    s, folder, folder=o)) is not None:
+        for section_id, folder in keys:
+            def change(section_id: str = section_id, folder: str = folder) -> Bookmark:
+                return self.store.move(section_id, to_folder, folder=folder)
+
+            if folder != to_folder and self._do(change) is not None:
                 moved += 1
         return moved
 
