@@ -83,8 +83,6 @@ class BookmarkDelegate(QStyledItemDelegate):
             small.setPixelSize(max(8, round(option.font.pixelSize() * SMALLER)))
         lines = [(option.text, label_font, LABEL)]
         trail = str(index.data(TRAIL_ROLE) or "")
-        if index.data(MISSING_ROLE):
-            trail = f"missing — was in {trail}" if trail else "missing"
         if trail:
             lines.append((trail, small, TRAIL))
         note = " ".join(str(index.data(NOTE_ROLE) or "").split())

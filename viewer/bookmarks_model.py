@@ -67,10 +67,18 @@ class Folder:
     bookmarks: tuple[Bookmark, ...]
 
 
-def where(bookmark: Bookmark) -> str:
-    """Where a bookmark is, below its label: the trail above its heading, or all of it
-    when the reader renamed it. For an article's start, just "Article"."""
+def where(bookmark: Bookmark, library_root: str = "") -> str:
+    """The line under a bookmark's label: where it is.
+
+    The trail above its heading, or all of it when the reader renamed it; for an
+    article's start, just "Article". A missing bookmark says so, and one from
+    another library says which.
+    """
+    if bookmark.missing and _elsewhere(bookmark, library_root):
+        return f"in another library: {Path(bookmark.library).name}"
     path = bookmark.path
+    if bookmark.missing:
+        return f"missing — was in {TRAIL_SEPARATOR.join(path[:-1]) or bookmark.article}"
     if not bookmark.name and path and path[-1] == bookmark.title:
         path = path[:-1]
     if not path:
@@ -78,9 +86,17 @@ def where(bookmark: Bookmark) -> str:
     return TRAIL_SEPARATOR.join(path)
 
 
-def missing_text(bookmark: Bookmark) -> str:
+def missing_text(bookmark: Bookmark, library_root: str = "") -> str:
+    """Why a missing bookmark cannot be opened, in one line."""
+    if _elsewhere(bookmark, library_root):
+        return (f"“{bookmark.label}” is in another library, {bookmark.library}: "
+                "open that one to go there")
     return (f"“{bookmark.label}” is missing: its section is no longer in this library "
             f"(it was in {bookmark.article or 'an article'})")
+
+
+def _elsewhere(bookmark: Bookmark, library_root: str) -> bool:
+    return bool(library_root and bookmark.library and bookmark.library != library_root)
 
 
 class BookmarksModel(QAbstractItemModel):
@@ -91,6 +107,7 @@ class BookmarksModel(QAbstractItemModel):
     def __init__(self, store: BookmarkStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self.library_root = ""  # of the library last resolved against
         self._folders: list[Folder] = []
         self._loose: list[Bookmark] = []  # bookmarks at the top level, after the folders
         self._show(store.bookmarks, store.folders)
@@ -107,7 +124,11 @@ class BookmarksModel(QAbstractItemModel):
         self._do(self.store.reload, changed=False)
 
     def resolve(self, library: Library) -> None:
+        self.library_root = str(library.root)
         self._do(lambda: self.store.resolve(library), changed=False)
+
+    def why_missing(self, bookmark: Bookmark) -> str:
+        return missing_text(bookmark, self.library_root)
 
     def _show(self, bookmarks: Sequence[Bookmark], folders: Sequence[str]) -> None:
         new_folders = [Folder(name, tuple(b for b in bookmarks if b.folder == name))
@@ -253,7 +274,7 @@ class BookmarksModel(QAbstractItemModel):
         if role == IS_FOLDER_ROLE:
             return False
         if role == TRAIL_ROLE:
-            return where(bookmark)
+            return where(bookmark, self.library_root)
         if role == NOTE_ROLE:
             return bookmark.note
         if role == MISSING_ROLE:
@@ -266,7 +287,7 @@ class BookmarksModel(QAbstractItemModel):
             if bookmark.note:
                 lines.append(f"Note: {bookmark.note}")
             if bookmark.missing:
-                lines.append(missing_text(bookmark))
+                lines.append(self.why_missing(bookmark))
             return "\n".join(lines)
         if role == Qt.ItemDataRole.ForegroundRole and bookmark.missing:
             return QApplication.palette().brush(QPalette.ColorGroup.Disabled,

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.bookmarks_delegate import BookmarkDelegate
-from viewer.bookmarks_model import BookmarksFilter, BookmarksModel, Folder, Key, missing_text
+from viewer.bookmarks_model import BookmarksFilter, BookmarksModel, Folder, Key
 
 EMPTY_TEXT = ("No bookmarks yet.\n\nPress Ctrl+D or the ☆ button to bookmark the section "
               "you are reading.")
@@ -169,7 +169,7 @@ class BookmarksPanel(QWidget):
         if isinstance(item, Folder):
             self.view.setExpanded(index, not self.view.isExpanded(index))
         elif item is not None and item.missing:
-            self.message.emit(missing_text(item))
+            self.message.emit(self.model.why_missing(item))
         elif item is not None:
             self.bookmarkActivated.emit(item.id)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, QPointF, Qt
 from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -154,13 +155,26 @@ def drag_and_drop(qtbot: QtBot, panel: BookmarksPanel, label: str, onto: str | N
         target = view.visualRect(find_row(panel, onto)).center()
     move = Qt.DropAction.MoveAction
     button, no_keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    for event in (QDragEnterEvent(QPointF(target), move, data, button, no_keys),
-                  QDragMoveEvent(QPointF(target), move, data, button, no_keys)):
+    for kind in (QDragEnterEvent, QDragMoveEvent):
+        event = _drag_event(kind, target, data)
         QApplication.sendEvent(view.viewport(), event)
         assert event.isAccepted()
     drop = QDropEvent(QPointF(target), move, data, button, no_keys)
     QApplication.sendEvent(view.viewport(), drop)
     return drop.isAccepted()
+
+
+def _drag_event(kind: type[QDragMoveEvent], at: QPoint, data: QMimeData) -> QDragMoveEvent:
+    """A drag event at ``at``. PySide 6.12 picks its constructor inconsistently: sometimes
+    only the QPointF one exists, sometimes only the (deprecated) QPoint one."""
+    values = (Qt.DropAction.MoveAction, data, Qt.MouseButton.LeftButton,
+              Qt.KeyboardModifier.NoModifier)
+    try:
+        return kind(QPointF(at), *values)
+    except TypeError:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return kind(at, *values)
 
 
 def wait_resolved(qtbot: QtBot, window: MainWindow) -> None:
@@ -439,6 +453,7 @@ def test_an_edited_library_re_anchors_a_renamed_heading_and_greys_out_a_missing_
     assert everest.data(Qt.ItemDataRole.ForegroundRole).color() == \
         QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
     assert "is missing" in everest.data(Qt.ItemDataRole.ToolTipRole)
+    assert everest.data(TRAIL_ROLE) == "missing — was in Mountains"
 
     click_row(qtbot, panel, "Everest")
     navigations: list[str] = []
@@ -468,6 +483,21 @@ def test_a_live_reload_of_the_library_updates_the_bookmarks(
     window.set_library(load_library(root))
     wait_resolved(qtbot, window)
     assert find_row(panel, "Everest").data(MISSING_ROLE)
+
+
+def test_a_bookmark_from_another_library_says_where_it_is(
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    BookmarkStore().add(load_library(_world(tmp_path / "geography")), "rivers#the-nile")
+    window = open_window()  # the built-in library
+    wait_resolved(qtbot, window)
+    panel = show_bookmarks(qtbot, window)
+    nile = find_row(panel, "The Nile")
+    assert nile.data(MISSING_ROLE)
+    assert nile.data(TRAIL_ROLE) == "in another library: geography"
+    click_row(qtbot, panel, "The Nile")
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    assert "is in another library" in window.statusBar().currentMessage()
+    assert text_at_top(window) == "Seven Thousand Cadres Conference"
 
 
 def test_a_bookmark_added_by_another_process_appears(
