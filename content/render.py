@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
 from html.parser import HTMLParser
 from typing import Any
 
@@ -18,8 +18,21 @@ _BLOCK_TAGS = frozenset({
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _converter() -> Any:
+    """This thread's Markdown converter: one instance is not safe to share between threads.
+
+    The window renders in the UI thread while workers index or re-anchor bookmarks.
+    """
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = _new_converter()
+    return converter
+
+
+def _new_converter() -> Any:
     # Imported here: the window shows a cached page without paying for Markdown.
     import markdown
     from markdown.extensions import Extension

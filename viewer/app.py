@@ -16,6 +16,7 @@ from pathlib import Path
 from content import Library, UnknownSection, load_library
 
 APP_ID = "encyclopedia"
+DEFAULT_SIZE = "1200x800"
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -42,7 +43,7 @@ def resolve_target(library: Library, target: str | None) -> str | None:
 
 
 def run_window(args: argparse.Namespace) -> int:
-    size = parse_size(args.size)
+    size = parse_size(args.size or DEFAULT_SIZE)
     library = load_library(args.content)
     target = resolve_target(library, args.target)
     has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
@@ -63,10 +64,11 @@ def run_window(args: argparse.Namespace) -> int:
     if args.theme:
         window.comfort.appearance.set_theme(args.theme, remember=False)
     window.resize(*size)
-    if target is None and library.articles:
-        target = library.articles[0].lead.id
-    if target is not None:
-        window.navigate(target)
+    # A screenshot is not the reader's session: it neither restores nor saves the layout.
+    window.session.saving = args.screenshot is None
+    if args.screenshot is None:
+        window.session.restore_layout(geometry=args.size is None)
+    window.session.open_at(target)  # with no target: where the reader left off
     window.show()
     query = getattr(args, "search", None)
     if query:

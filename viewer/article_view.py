@@ -259,7 +259,8 @@ class ArticleView(QTextBrowser):
         if self._adjusting:
             return
         anchor = self.current_anchor()
-        self._reading = (anchor, int(value - self._top_of(anchor)))
+        # As scroll_to() counts: whole pixels below the heading's (truncated) top.
+        self._reading = (anchor, value - int(self._top_of(anchor)))
         self._report(anchor)
 
     def _report(self, anchor: str) -> None:

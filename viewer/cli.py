@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     _content_arg(view)
     view.add_argument("--screenshot", type=Path, metavar="OUT.png",
                       help="render offscreen, save a PNG and exit")
-    view.add_argument("--size", default="1200x800", metavar="WxH",
-                      help="window size (default 1200x800)")
+    view.add_argument("--size", metavar="WxH",
+                      help="window size (default: as you left it, else 1200x800)")
     view.add_argument("--theme", choices=["system", "light", "dark"],
                       help="colour theme for this run")
     view.add_argument("--search", metavar="QUERY",

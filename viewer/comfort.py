@@ -65,7 +65,7 @@ class ReadingComfort(QObject):
         self._follow_library(window.library)
         window.libraryChanged.connect(self._follow_library)
 
-        self.appearance = Appearance(window)
+        self.appearance = Appearance(window, window.state)
         # The rest is built when first used, to keep the first paint fast.
         self.print_action = window.add_action(
             "file", "&Print…", lambda: self.printing.print_article(),

@@ -15,9 +15,13 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QTabWidget, QToolBa
 from content import Article, Library, UnknownSection
 from content.pages import article_html
 from viewer.article_view import ArticleView
+from viewer.bookmark_feature import BookmarkFeature
 from viewer.comfort import ReadingComfort
+from viewer.history_feature import HistoryFeature
 from viewer.links import resolve_link
 from viewer.search_feature import SearchFeature
+from viewer.session import Session
+from viewer.state import StateFile
 from viewer.theme import page_stylesheet
 from viewer.tree import SectionTree
 
@@ -26,6 +30,7 @@ APP_TITLE = "Encyclopedia"
 
 
 class MainWindow(QMainWindow):
+    aboutToNavigate = Signal(str)  # section id, before navigate() leaves the current place
     navigated = Signal(str)  # section id, after every navigate()
     currentSectionChanged = Signal(str)  # section id at the top of the view
     libraryChanged = Signal(object)  # the new Library, after set_library()
@@ -68,7 +73,14 @@ class MainWindow(QMainWindow):
         self.tree.sectionActivated.connect(self.navigate)
         self.view.sectionScrolled.connect(self._on_section_scrolled)
         self.view.anchorClicked.connect(self.follow_link)
+        # One reading-state file for every feature, so a notice about it (a corrupt
+        # file moved aside) is told once, by whoever reads it first.
+        self.state = StateFile()
+        # Reading features: each installs its actions, panels and hooks.
+        self.history = HistoryFeature(self)
         self.search = SearchFeature(self)
+        self.bookmarks = BookmarkFeature(self)
+        self.session = Session(self)
         for warning in library.warnings:
             self.statusBar().showMessage(warning, 10000)
         self.comfort = ReadingComfort(self)  # theme, zoom, find, print, live reload, keys
@@ -123,6 +135,7 @@ class MainWindow(QMainWindow):
         except UnknownSection as error:
             self.statusBar().showMessage(str(error), 5000)
             return False
+        self.aboutToNavigate.emit(section.id)
         if self.article is None or self.article.slug != section.slug:
             self._show_article(self.library.article(section.slug))
         self.view.scroll_to(section.anchor)

@@ -60,3 +60,29 @@ def click_text(qtbot: QtBot, window: MainWindow, text: str) -> None:
         view.verticalScrollBar().setValue(view.verticalScrollBar().value() + rect.top() - 50)
         rect = view.cursorRect(cursor)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def activate(qtbot: QtBot, window: MainWindow) -> None:
+    """Make the window the active one, as a reader's click would: shortcuts need it."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+@pytest.fixture
+def start_window(qtbot: QtBot) -> OpenWindow:
+    """Start a window the way `encyclopedia open` does: saved layout, then target or resume."""
+
+    def starter(content: Path | Library | None = None, target: str | None = None,
+                size: tuple[int, int] = (1100, 700)) -> MainWindow:
+        library = content if isinstance(content, Library) else load_library(content)
+        window = MainWindow(library)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.session.restore_layout()
+        window.session.open_at(target)
+        window.show()
+        qtbot.waitExposed(window)
+        activate(qtbot, window)
+        return window
+
+    return starter

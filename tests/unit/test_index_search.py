@@ -242,6 +242,22 @@ def test_all_words_outrank_one_word_repeated(many: Searcher) -> None:
     assert "mixed#one" in found  # only glaciers, ten times: still a hit, just lower
 
 
+def test_a_word_in_most_sections_only_counts_with_the_others(
+        many: Searcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.query
+
+    everywhere = set(ids(many, "region", limit=200))
+    assert len(everywhere) > 60  # the filler is in nearly every section
+    monkeypatch.setattr(index.query, "COMMON_FROM", 0)  # as in a big library
+    results = many.search("glaciers region", 200)
+    found = [hit.id for hit in results.hits]
+    # Sections with only "region" are no hits; those with both come first.
+    glaciers = set(ids(many, "glaciers", limit=200))
+    assert set(found) == glaciers and results.total == len(glaciers)
+    both = glaciers & everywhere
+    assert set(found[:len(both)]) == both
+
+
 def test_stemmed_forms_meet_across_articles(many: Searcher) -> None:
     assert ids(many, "run")[0] == "mixed#running"
     assert ids(many, "runn*")[0] == "mixed#running"

@@ -1,0 +1,151 @@
+"""Reopening where the reader left off: the place in each library, and the window's layout.
+
+The place (section and scroll offset, per library) goes to the reading state
+(``state.json``, see :mod:`viewer.state`): it is saved shortly after the reader
+navigates or stops scrolling, so a crash loses little, and when the window
+closes or the application quits. The window's geometry, the splitter and the
+sidebar tab go to ``window.ini`` (QSettings, INI format) in the same data folder,
+so ``ENCYCLOPEDIA_HOME`` moves both and tests never touch the real home.
+
+``open_at(target)`` is how the window starts: the target if there is one, else
+the saved place, else the first article.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, QTimer
+
+from content.places import data_dir
+from viewer.place import place_of, show_place
+from viewer.state import Place
+from viewer.storage import StorageError
+
+if TYPE_CHECKING:
+    from viewer.mainwindow import MainWindow
+
+SETTINGS_FILE = "window.ini"
+SAVE_DELAY_MS = 1500  # after the last navigation or scroll: one write, not one per step
+MESSAGE_MS = 10000
+
+
+class Session(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.saving = True  # off for a screenshot: it is not the reader's session
+        self._state = window.state  # touches the disk only when asked
+        self._saved: tuple[str, Place] | None = None  # (library root, place) last written
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save_place)
+        window.navigated.connect(self._save_soon)
+        window.view.verticalScrollBar().valueChanged.connect(self._save_soon)
+        window.installEventFilter(self)
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Quitting from elsewhere (the session manager, app.quit) sends no Close.
+            app.aboutToQuit.connect(self.save)
+
+    # --- starting ------------------------------------------------------------------
+
+    def open_at(self, target: str | None) -> None:
+        """Show ``target``; without one, the place last read in this library; else its start."""
+        window = self.window
+        if target:
+            window.navigate(target)
+            return
+        place = self.last_place()
+        if place is not None:
+            if place.section_id in window.library:
+                show_place(window, place)
+                return
+            # The section is gone (the library was edited): its article, if it is still there.
+            slug = place.section_id.partition("#")[0]
+            if slug in window.library and window.navigate(slug):
+                return
+        if window.library.articles:
+            window.navigate(window.library.articles[0].lead.id)
+
+    def last_place(self) -> Place | None:
+        try:
+            state = self._state.load()
+        except StorageError as error:
+            self._tell(str(error))
+            return None
+        self._tell(*self._state.take_notices())
+        return state.position(self.window.library.root)
+
+    def restore_layout(self, *, geometry: bool = True) -> None:
+        """The window's size and position (unless ``geometry`` is False), splitter, sidebar tab."""
+        settings = self._settings()
+        window = self.window
+        saved = settings.value("window/geometry")
+        if geometry and isinstance(saved, QByteArray) and not saved.isEmpty():
+            window.restoreGeometry(saved)
+        saved = settings.value("window/state")
+        if isinstance(saved, QByteArray) and not saved.isEmpty():
+            window.restoreState(saved)
+        saved = settings.value("window/splitter")
+        if isinstance(saved, QByteArray) and not saved.isEmpty():
+            window.splitter.restoreState(saved)
+        tab = settings.value("window/sidebarTab")
+        for index in range(window.sidebar.count()):
+            if isinstance(tab, str) and _tab_name(window.sidebar.tabText(index)) == tab:
+                window.sidebar.setCurrentIndex(index)
+
+    # --- saving ----------------------------------------------------------------------
+
+    def _save_soon(self, *_ignored: object) -> None:
+        self._timer.start()  # restarted by each step: saved once the reader pauses
+
+    def save(self) -> None:
+        self.save_place()
+        self.save_layout()
+
+    def save_place(self) -> None:
+        self._timer.stop()
+        place = place_of(self.window)
+        if not self.saving or place is None:
+            return
+        root = str(self.window.library.root)
+        if self._saved == (root, place):
+            return
+        try:
+            self._state.save_position(self.window.library.root, place)
+        except StorageError as error:
+            self._tell(f"Your reading position could not be saved: {error}")
+            return
+        self._saved = (root, place)
+
+    def save_layout(self) -> None:
+        if not self.saving:
+            return
+        window = self.window
+        settings = self._settings()
+        settings.setValue("window/geometry", window.saveGeometry())
+        settings.setValue("window/state", window.saveState())
+        settings.setValue("window/splitter", window.splitter.saveState())
+        settings.setValue("window/sidebarTab",
+                          _tab_name(window.sidebar.tabText(window.sidebar.currentIndex())))
+        settings.sync()
+        if settings.status() != QSettings.Status.NoError:
+            self._tell(f"The window layout could not be saved to {settings.fileName()}")
+
+    def _settings(self) -> QSettings:
+        return QSettings(str(data_dir() / SETTINGS_FILE), QSettings.Format.IniFormat)
+
+    def _tell(self, *messages: str) -> None:
+        for message in messages:
+            self.window.statusBar().showMessage(message, MESSAGE_MS)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.save()
+        return super().eventFilter(watched, event)
+
+
+def _tab_name(text: str) -> str:
+    return text.replace("&", "")
