@@ -31,10 +31,13 @@ bench: $(STAMP)
 
 # The README's pictures, through the real window: `open --screenshot` renders offscreen.
 SHOT_TARGET := seven-thousand-cadres-conference\#outcomes-and-impact
+# A throwaway ENCYCLOPEDIA_HOME: screenshots neither read nor change your bookmarks or index.
+SHOT_HOME := $(shell mktemp -d 2>/dev/null || echo /tmp/encyclopedia-shots)
 screenshots: $(STAMP)
 	mkdir -p docs
-	$(PY) -m viewer open $(SHOT_TARGET) --theme light --size 1200x800 --screenshot docs/screenshot-light.png
-	$(PY) -m viewer open $(SHOT_TARGET) --theme dark --size 1200x800 --screenshot docs/screenshot-dark.png
+	ENCYCLOPEDIA_HOME=$(SHOT_HOME) $(PY) -m viewer open --search "Deng Xiaoping decentralization" --theme light --size 1200x800 --screenshot docs/screenshot-light.png
+	ENCYCLOPEDIA_HOME=$(SHOT_HOME) $(PY) -m viewer open $(SHOT_TARGET) --theme dark --size 1200x800 --screenshot docs/screenshot-dark.png
+	rm -rf $(SHOT_HOME)
 
 # The menu entry and icon, for this user only; Exec points at this checkout's venv.
 DATA_HOME ?= $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
