@@ -59,7 +59,7 @@ def run_window(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName("Encyclopedia")
     app.setDesktopFileName(APP_ID)  # matches encyclopedia.desktop (Wayland's app id)
-    window = MainWindow(library)
+    window = MainWindow(library, defer_features=True)
     window.comfort.set_library_source(args.content or library.root)
     if args.theme:
         window.comfort.appearance.set_theme(args.theme, remember=False)
@@ -72,7 +72,7 @@ def run_window(args: argparse.Namespace) -> int:
     window.show()
     query = getattr(args, "search", None)
     if query:
-        window.search.search_for(query, open_best=True)
+        window.featuresInstalled.connect(lambda: window.search.search_for(query, open_best=True))
 
     if args.screenshot is not None:
         out: Path = args.screenshot
@@ -86,7 +86,8 @@ def run_window(args: argparse.Namespace) -> int:
 
         if query:
             # The first build of a big library's index can take a while.
-            window.search.resultsShown.connect(lambda _: QTimer.singleShot(300, save))
+            window.featuresInstalled.connect(lambda: window.search.resultsShown.connect(
+                lambda _: QTimer.singleShot(300, save)))
             QTimer.singleShot(120000, save)
         else:
             window.view.painted.connect(lambda: QTimer.singleShot(100, save))

@@ -62,7 +62,7 @@ class Appearance(QObject):
         self._restyle()
         window.view.viewport().installEventFilter(self)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_system_scheme)
-        window.view.painted.connect(self._ask_system_scheme)
+        window.when_painted(self._ask_system_scheme)
 
     # --- the reader's choices ------------------------------------------------------
 
@@ -140,7 +140,6 @@ class Appearance(QObject):
         view.restyle(page_stylesheet(self.dark, self.zoom), colours, scale)
 
     def _ask_system_scheme(self) -> None:
-        self._window.view.painted.disconnect(self._ask_system_scheme)
         QTimer.singleShot(
             0, lambda: self.on_system_scheme(QGuiApplication.styleHints().colorScheme()))
 

@@ -126,7 +126,7 @@ class BookmarkFeature(QObject):
 
         window.currentSectionChanged.connect(self._update_star)
         window.libraryChanged.connect(self._resolve)
-        window.view.painted.connect(self._start_soon)
+        window.when_painted(self._start_soon)
         window.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:

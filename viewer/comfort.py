@@ -84,7 +84,7 @@ class ReadingComfort(QObject):
             "help", "&Keyboard Shortcuts", self.show_shortcuts,
             QKeySequence.StandardKey.HelpContents, tip="Every key the window knows")
         self._quit_last()
-        window.view.painted.connect(self._after_first_paint)
+        window.when_painted(self._after_first_paint)
         self._name_widgets()
 
     # --- find in page ------------------------------------------------------------
@@ -148,7 +148,6 @@ class ReadingComfort(QObject):
         self._window.view.resource_root = library.root
 
     def _after_first_paint(self) -> None:
-        self._window.view.painted.disconnect(self._after_first_paint)
         # Once the page is on screen (and whoever waits for that has heard of it):
         # the icon loads an SVG, the Tab order asks Qt's namespace (~12 ms), the
         # watcher walks the library's folders.

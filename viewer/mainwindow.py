@@ -7,23 +7,27 @@ forward, the command line's target — goes through ``navigate(section_id)``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QTabWidget, QToolBar, QWidget
 
 from content import Article, Library, UnknownSection
 from content.pages import article_html
 from viewer.article_view import ArticleView
-from viewer.bookmark_feature import BookmarkFeature
 from viewer.comfort import ReadingComfort
-from viewer.history_feature import HistoryFeature
 from viewer.links import resolve_link
-from viewer.search_feature import SearchFeature
 from viewer.session import Session
 from viewer.state import StateFile
 from viewer.theme import page_stylesheet
 from viewer.tree import SectionTree
+
+if TYPE_CHECKING:
+    from viewer.bookmark_feature import BookmarkFeature
+    from viewer.history_feature import HistoryFeature
+    from viewer.search_feature import SearchFeature
 
 logger = logging.getLogger(__name__)
 APP_TITLE = "Encyclopedia"
@@ -34,8 +38,10 @@ class MainWindow(QMainWindow):
     navigated = Signal(str)  # section id, after every navigate()
     currentSectionChanged = Signal(str)  # section id at the top of the view
     libraryChanged = Signal(object)  # the new Library, after set_library()
+    featuresInstalled = Signal()  # history, search and bookmarks are in place
 
-    def __init__(self, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, library: Library, parent: QWidget | None = None, *,
+                 defer_features: bool = False) -> None:
         super().__init__(parent)
         self.library = library
         self.article: Article | None = None
@@ -73,17 +79,58 @@ class MainWindow(QMainWindow):
         self.tree.sectionActivated.connect(self.navigate)
         self.view.sectionScrolled.connect(self._on_section_scrolled)
         self.view.anchorClicked.connect(self.follow_link)
+        self._painted = False
+        self._paint_waiters: list[Callable[[], None]] = []
+        self.view.painted.connect(self._first_paint)
         # One reading-state file for every feature, so a notice about it (a corrupt
         # file moved aside) is told once, by whoever reads it first.
         self.state = StateFile()
-        # Reading features: each installs its actions, panels and hooks.
-        self.history = HistoryFeature(self)
-        self.search = SearchFeature(self)
-        self.bookmarks = BookmarkFeature(self)
+        # What the first paint needs: the place to show, the theme and the zoom.
         self.session = Session(self)
         for warning in library.warnings:
             self.statusBar().showMessage(warning, 10000)
         self.comfort = ReadingComfort(self)  # theme, zoom, find, print, live reload, keys
+        # The rest of the reading features: each installs its actions, panels and hooks.
+        self.history: HistoryFeature
+        self.search: SearchFeature
+        self.bookmarks: BookmarkFeature
+        if defer_features:
+            self.when_painted(self.install_features)
+        else:
+            self.install_features()
+
+    def install_features(self) -> None:
+        """History, search and bookmarks: toolbar buttons, menus, sidebar tabs, hooks.
+
+        The app installs them just after the first paint, so that the page shows
+        without waiting for their modules; tests install them at once.
+        """
+        if hasattr(self, "search"):
+            return
+        from viewer.bookmark_feature import BookmarkFeature
+        from viewer.history_feature import HistoryFeature
+        from viewer.search_feature import SearchFeature
+
+        self.history = HistoryFeature(self)
+        self.search = SearchFeature(self)
+        self.bookmarks = BookmarkFeature(self)
+        self.session.restore_sidebar_tab()
+        self.featuresInstalled.emit()
+
+    def when_painted(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the first page is on screen (soon, if it already is)."""
+        if self._painted:
+            QTimer.singleShot(0, callback)
+        else:
+            self._paint_waiters.append(callback)
+
+    def _first_paint(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        waiters, self._paint_waiters = self._paint_waiters, []
+        for callback in waiters:
+            callback()
 
     # --- building blocks for the panels and features -------------------------------
 

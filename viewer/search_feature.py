@@ -127,7 +127,7 @@ class SearchFeature(QObject):
                                                  lambda: self.step(-1), "Shift+F3",
                                                  tip="Go to the previous marked word")
 
-        window.view.painted.connect(self._page_painted)
+        window.when_painted(self._page_painted)
         window.navigated.connect(self._navigated)
         window.libraryChanged.connect(self._library_changed)
         window.installEventFilter(self)

@@ -37,6 +37,7 @@ class Session(QObject):
         self.saving = True  # off for a screenshot: it is not the reader's session
         self._state = window.state  # touches the disk only when asked
         self._saved: tuple[str, Place] | None = None  # (library root, place) last written
+        self._sidebar_tab: str | None = None  # restored, once its panel is installed
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SAVE_DELAY_MS)
@@ -92,9 +93,15 @@ class Session(QObject):
         if isinstance(saved, QByteArray) and not saved.isEmpty():
             window.splitter.restoreState(saved)
         tab = settings.value("window/sidebarTab")
-        for index in range(window.sidebar.count()):
-            if isinstance(tab, str) and _tab_name(window.sidebar.tabText(index)) == tab:
-                window.sidebar.setCurrentIndex(index)
+        self._sidebar_tab = tab if isinstance(tab, str) else None
+        self.restore_sidebar_tab()
+
+    def restore_sidebar_tab(self) -> None:
+        """Show the sidebar tab last used, once it exists (panels may come after the paint)."""
+        sidebar = self.window.sidebar
+        for index in range(sidebar.count()):
+            if self._sidebar_tab and _tab_name(sidebar.tabText(index)) == self._sidebar_tab:
+                sidebar.setCurrentIndex(index)
 
     # --- saving ----------------------------------------------------------------------
 
