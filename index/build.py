@@ -12,7 +12,7 @@ never in the content folder (which may be read-only)::
 :func:`update_index` compares the library with ``state.json`` and touches only
 what changed: an unchanged library writes nothing, a changed file re-indexes
 only its own sections, a deleted file's sections go. An index that is missing,
-outdated (another ``INDEX_FORMAT``) or damaged (its files differ from what was
+outdated (another :func:`index_format`) or damaged (its files differ from what was
 committed, or it fails to open, count or answer a canary query) is rebuilt from
 scratch, with a logged warning and ``IndexStats.rebuilt`` set, never a crash.
 """
@@ -23,6 +23,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import time
@@ -36,7 +37,7 @@ from content.places import cache_dir, library_key
 from index.analysis import raw_words, spelling_words
 from index.errors import IndexBusy, IndexCorrupt
 from index.plaintext import section_texts
-from index.schema import INDEX_FORMAT, PATH_SEPARATOR, make_codec, make_schema
+from index.schema import PATH_SEPARATOR, index_format, make_codec, make_schema
 
 logger = logging.getLogger(__name__)
 
@@ -164,9 +165,9 @@ def _open_or_create(folder: Path, rebuild: bool) -> tuple[Any, dict[str, Any], s
     if state is None:
         if not rebuild and (folder / WHOOSH_DIR).exists():
             notice = "the index had no readable record of its contents"
-    elif state.get("format") != INDEX_FORMAT:
+    elif state.get("format") != index_format():
         notice = (f"the index was made by another version "
-                  f"({state.get('format')!r}, now {INDEX_FORMAT!r})")
+                  f"({state.get('format')!r}, now {index_format()!r})")
     else:
         try:
             return open_checked(folder, state), state, ""
@@ -292,21 +293,33 @@ def open_checked(folder: Path, state: dict[str, Any]) -> Any:
 
 
 def _create(folder: Path) -> Any:
+    """A new, empty index in place of whatever was there.
+
+    Its generation carries on from the old one's: a searcher elsewhere knows
+    the index changed by its generation, and a rebuilt index starting again
+    from 0 would, two commits later, look like the one it already has.
+    """
     from whoosh import index as whoosh_index
+    from whoosh.filedb.filestore import FileStorage
 
     whoosh_dir = folder / WHOOSH_DIR
+    generation = max((int(m.group(1)) for p in whoosh_dir.glob("_MAIN_*.toc")
+                      if (m := re.fullmatch(r"_MAIN_(\d+)\.toc", p.name))), default=0)
     shutil.rmtree(whoosh_dir, ignore_errors=True)
     with contextlib.suppress(FileNotFoundError):
         (folder / STATE).unlink()
     whoosh_dir.mkdir(parents=True)
-    return whoosh_index.create_in(str(whoosh_dir), make_schema())
+    storage = FileStorage(str(whoosh_dir))
+    schema = make_schema()
+    whoosh_index.TOC(schema, [], generation + 1).write(storage, "MAIN")
+    return whoosh_index.FileIndex(storage, schema, "MAIN")
 
 
 # The record beside the index
 
 
 def _empty_state() -> dict[str, Any]:
-    return {"format": INDEX_FORMAT, "articles": {}, "documents": 0, "files": {}}
+    return {"format": index_format(), "articles": {}, "documents": 0, "files": {}}
 
 
 def _read_state(folder: Path) -> dict[str, Any] | None:
@@ -337,7 +350,7 @@ def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
     # use of the vocabulary checks the index for the word's term first.
     vocabulary |= new_words
     _write_atomic(folder / VOCABULARY, "\n".join(sorted(vocabulary)))
-    state = {"format": INDEX_FORMAT, "articles": articles, "documents": documents,
+    state = {"format": index_format(), "articles": articles, "documents": documents,
              "files": files}
     _write_atomic(folder / STATE, json.dumps(state, ensure_ascii=False))
 
@@ -417,6 +430,7 @@ if sys.platform == "win32":
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)  # the lock covers one byte from here
         try:
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         except OSError:
@@ -424,6 +438,7 @@ if sys.platform == "win32":
         return True
 
     def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 else:
     import fcntl

@@ -10,19 +10,40 @@ The words as written, for "did you mean" and prefix/fuzzy expansion, are kept
 beside the index (``words.txt``) rather than in it: as a field they doubled the
 postings to write (40% of the build time, measured).
 
-``SCHEMA_VERSION`` is recorded beside each index; an index of another version
-is rebuilt, never read with the wrong assumptions.
+:func:`index_format` (the schema version, the analyzer's version and a digest
+of the text extraction code) is recorded beside each index; an index of
+another format is rebuilt, never read with the wrong assumptions.
 """
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import content
 from index.analysis import ANALYZER_VERSION, SectionAnalyzer
 
 SCHEMA_VERSION = 1
-# What the recorded version must equal: the schema and the terms it holds.
-INDEX_FORMAT = f"{SCHEMA_VERSION}.{ANALYZER_VERSION}"
+# The code that decides what text a section has: when any of it changes, the
+# text in an index may be stale, so the index is rebuilt.
+_TEXT_SOURCES = [Path(content.__file__).parent / name
+                 for name in ("parse.py", "render.py", "sanitize.py", "library.py")]
+_TEXT_SOURCES.append(Path(__file__).with_name("plaintext.py"))
+
+
+@cache
+def index_format() -> str:
+    """What the format recorded beside an index must equal for it to be used:
+    the schema, the analyzer's terms, and the text extraction."""
+    digest = hashlib.sha1()
+    for source in _TEXT_SOURCES:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(source.name.encode())  # not shipped as a file: trust versions
+    return f"{SCHEMA_VERSION}.{ANALYZER_VERSION}.{digest.hexdigest()[:8]}"
 TITLE_BOOST = 2.5
 PATH_SEPARATOR = "\x1f"  # between trail titles in the stored path; no title contains it
 SEARCH_FIELDS = ("title", "body")  # what plain words search

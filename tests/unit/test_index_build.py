@@ -171,7 +171,7 @@ def test_index_of_an_older_format_is_rebuilt(library_root: Path) -> None:
     update_index(load_library(library_root))
     state_file = index_dir(library_root) / STATE
     state = json.loads(state_file.read_text())
-    state["format"] = "0.0"
+    state["format"] = "0.0.0"
     state_file.write_text(json.dumps(state))
     stats = update_index(load_library(library_root))
     assert stats.rebuilt and "another version" in stats.notice
@@ -193,6 +193,16 @@ def test_damage_found_while_searching_is_repaired_by_the_next_open(library_root:
         assert [h.id for h in repaired.search("zebras", 5).hits] == ["topics/gamma#gamma"]
 
 
+def test_searcher_survives_a_rebuild_by_someone_else(library_root: Path) -> None:
+    library = load_library(library_root)
+    with open_index(library) as searcher:
+        assert [h.id for h in searcher.search("zebras", 5).hits] == ["topics/gamma#gamma"]
+        update_index(library, rebuild=True)  # as another process might, any time
+        assert [h.id for h in searcher.search("zebras", 5).hits] == ["topics/gamma#gamma"]
+        assert [h.id for h in searcher.search("rice grain", 5).hits] == ["alpha#harvest"]
+    assert update_index(library).rebuilt is False  # nothing was marked for rebuilding
+
+
 def test_read_only_content_folder_is_indexed(library_root: Path) -> None:
     paths = [library_root, *library_root.rglob("*")]
     for path in paths:
@@ -208,8 +218,11 @@ def test_read_only_content_folder_is_indexed(library_root: Path) -> None:
 
 def test_rebuild_on_request_starts_from_nothing(library_root: Path) -> None:
     update_index(load_library(library_root))
+    before = generation(library_root)
     stats = update_index(load_library(library_root), rebuild=True)
     assert (stats.added, stats.rebuilt, stats.notice) == (7, True, "")
+    # A searcher elsewhere tells versions apart by generation: it must not repeat.
+    assert generation(library_root) > before
 
 
 def test_a_held_lock_makes_a_second_updater_wait_then_give_up(library_root: Path) -> None:
@@ -233,14 +246,19 @@ def test_two_processes_indexing_at_once_leave_one_good_index(tmp_path: Path) -> 
         from content import load_library
         from index import update_index
         library = load_library({str(root)!r})
+        open(sys.argv[1], "w").close()  # loaded: ready to go
         while not os.path.exists({str(go)!r}):
             time.sleep(0.005)
         print(json.dumps(update_index(library).as_json()))
     """)
-    workers = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=dict(os.environ))
-               for _ in range(2)]
-    time.sleep(0.5)  # both are loaded and waiting
+    ready = [tmp_path / f"ready{n}" for n in range(2)]
+    workers = [subprocess.Popen([sys.executable, "-c", script, str(flag)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=dict(os.environ))
+               for flag in ready]
+    deadline = time.monotonic() + 60
+    while not all(flag.exists() for flag in ready) and time.monotonic() < deadline:
+        time.sleep(0.01)
     go.touch()
     outputs = [worker.communicate(timeout=120) for worker in workers]
     assert [worker.returncode for worker in workers] == [0, 0], outputs

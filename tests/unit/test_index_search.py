@@ -272,6 +272,7 @@ def test_searcher_sees_an_update_without_being_reopened(tmp_path: Path) -> None:
         (root / "a.md").write_text("# A\n\nNew zeppelins.\n", encoding="utf-8")
         update_index(load_library(root))
         assert ids(searcher, "zeppelins") == ["a#a"]
+        assert ids(searcher, "old") == []  # the old version of the section is gone
         assert searcher.refresh() is False
 
 
