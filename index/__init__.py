@@ -55,13 +55,15 @@ __all__ = [
 
 
 def open_index(library: Library, progress: Progress | None = None, *,
-               rebuild: bool = False, procs: int = 1) -> Searcher:
+               rebuild: bool = False, procs: int = 1, wait: float = LOCK_WAIT) -> Searcher:
     """Update the library's index if it needs it, then return a Searcher on it.
 
     What the update did is ``searcher.stats`` (``stats.rebuilt`` and
-    ``stats.notice`` say whether and why the index was made afresh).
+    ``stats.notice`` say whether and why the index was made afresh). An
+    exception raised by ``progress`` cancels the update and propagates; the
+    index stays as it was. ``wait`` is how long to wait for another process
+    that is updating the same index before raising :class:`IndexBusy`.
     ``procs`` > 1 is for processes without threads only (see :func:`update_index`).
     """
-    stats, ix = update_and_open(library, progress, rebuild=rebuild, procs=procs,
-                                wait=LOCK_WAIT)
+    stats, ix = update_and_open(library, progress, rebuild=rebuild, procs=procs, wait=wait)
     return Searcher(index_dir(library.root), ix, stats)

@@ -135,8 +135,7 @@ def update_and_open(library: Library, progress: Progress | None = None, *,
     folder.mkdir(parents=True, exist_ok=True)
     with _exclusive(folder / LOCK, wait):
         # Read the state only now: whoever held the lock may just have done our work.
-        ix, state, notice = _open_or_create(folder, rebuild)
-        fresh = not state["files"]
+        ix, state, notice, fresh = _open_or_create(folder, rebuild)
         try:
             try:
                 stats = _apply(ix, folder, library, state, progress, procs)
@@ -148,7 +147,7 @@ def update_and_open(library: Library, progress: Progress | None = None, *,
                 notice = f"the update went wrong ({error})"
                 logger.warning("rebuilding the search index of %s: %s", library.root, notice)
                 ix.close()
-                ix, state, fresh = _create(folder), _empty_state(), True
+                (ix, state), fresh = _create(folder), True
                 stats = _apply(ix, folder, library, state, progress, 1)
         except BaseException:
             ix.close()
@@ -158,8 +157,9 @@ def update_and_open(library: Library, progress: Progress | None = None, *,
                       stats.removed, seconds, fresh, notice), ix
 
 
-def _open_or_create(folder: Path, rebuild: bool) -> tuple[Any, dict[str, Any], str]:
-    """The index as recorded, checked; or a new empty one, and the notice why."""
+def _open_or_create(folder: Path, rebuild: bool) -> tuple[Any, dict[str, Any], str, bool]:
+    """The index as recorded and checked, or a new empty one; the notice why; and
+    whether it is new."""
     state = None if rebuild else _read_state(folder)
     notice = ""
     if state is None:
@@ -170,12 +170,13 @@ def _open_or_create(folder: Path, rebuild: bool) -> tuple[Any, dict[str, Any], s
                   f"({state.get('format')!r}, now {index_format()!r})")
     else:
         try:
-            return open_checked(folder, state), state, ""
+            return open_checked(folder, state), state, "", False
         except Exception as error:  # any failure to read means rebuild
             notice = f"the index was damaged ({type(error).__name__}: {error})"
     if notice:
         logger.warning("rebuilding the search index in %s: %s", folder, notice)
-    return _create(folder), _empty_state(), notice
+    ix, state = _create(folder)
+    return ix, state, notice, True
 
 
 def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
@@ -185,7 +186,7 @@ def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
     current = {article.slug: article.fingerprint for article in library.articles}
     changed = [a for a in library.articles if known.get(a.slug) != a.fingerprint]
     deleted = sorted(set(known) - set(current))
-    if not changed and not deleted and state["files"]:
+    if not changed and not deleted:
         return IndexStats(len(current), state["documents"], 0, 0, 0, 0.0)
 
     old_ids = _ids_by_article(ix, [a.slug for a in changed if a.slug in known] + deleted)
@@ -292,8 +293,11 @@ def open_checked(folder: Path, state: dict[str, Any]) -> Any:
     return ix
 
 
-def _create(folder: Path) -> Any:
-    """A new, empty index in place of whatever was there.
+def _create(folder: Path) -> tuple[Any, dict[str, Any]]:
+    """A new, empty index in place of whatever was there, and its record.
+
+    It is recorded at once, so a first build that is cancelled (the window
+    closed) leaves a good empty index rather than one that looks damaged.
 
     Its generation carries on from the old one's: a searcher elsewhere knows
     the index changed by its generation, and a rebuilt index starting again
@@ -312,14 +316,14 @@ def _create(folder: Path) -> Any:
     storage = FileStorage(str(whoosh_dir))
     schema = make_schema()
     whoosh_index.TOC(schema, [], generation + 1).write(storage, "MAIN")
-    return whoosh_index.FileIndex(storage, schema, "MAIN")
+    ix = whoosh_index.FileIndex(storage, schema, "MAIN")
+    _record(folder, ix, {}, 0, set(), fresh=True)
+    state = _read_state(folder)
+    assert state is not None  # just written
+    return ix, state
 
 
 # The record beside the index
-
-
-def _empty_state() -> dict[str, Any]:
-    return {"format": index_format(), "articles": {}, "documents": 0, "files": {}}
 
 
 def _read_state(folder: Path) -> dict[str, Any] | None:

@@ -133,6 +133,22 @@ def test_progress_counts_files_and_ends_after_the_commit(library_root: Path) -> 
     assert calls == []  # nothing to do, nothing to show
 
 
+class Cancelled(Exception):
+    pass
+
+
+def test_a_cancelled_first_build_is_finished_later_without_alarm(library_root: Path) -> None:
+    def cancel(done: int, total: int) -> None:
+        if done == 2:
+            raise Cancelled  # as the window does when it closes mid-build
+
+    with pytest.raises(Cancelled):
+        update_index(load_library(library_root), cancel)
+    stats = update_index(load_library(library_root))
+    assert (stats.added, stats.sections, stats.notice) == (7, 7, "")
+    assert hit_ids(library_root, "zebras") == ["topics/gamma#gamma"]
+
+
 def _segment_file(root: Path, suffix: str) -> Path:
     files = [p for p in (index_dir(root) / WHOOSH_DIR).iterdir() if p.name.endswith(suffix)]
     assert files, f"no {suffix} file in {sorted(p.name for p in files)}"
