@@ -38,9 +38,16 @@ class Counter:
             return set()
         if isinstance(q, wq.Term):
             return set(self._term_docs(q.fieldname, q.text))
-        if isinstance(q, wq.Or):  # AnyWords too: the same sections, ranked differently
+        if isinstance(q, wq.Or):
             found: set[int] = set()
+            direct = set(q.subqueries)
             for sub in q.subqueries:
+                # The "every word" part of plain words adds no section that its
+                # words beside it do not: skip it, and with it the posting list
+                # of a common word, which only it holds.
+                if isinstance(sub, wq.And) and any(_covered(part, direct)
+                                                   for part in sub.subqueries):
+                    continue
                 found |= self.docs(sub)
             return found
         if isinstance(q, wq.And):
@@ -80,6 +87,13 @@ class Counter:
             _, dropped = self._cache.popitem(last=False)
             self._cached -= len(dropped)
         return found
+
+
+def _covered(q: Any, direct: set[Any]) -> bool:
+    """Whether ``q`` matches nothing that the queries in ``direct`` together miss."""
+    if q in direct:
+        return True
+    return isinstance(q, wq.Or) and all(sub in direct for sub in q.subqueries)
 
 
 def _all_ids(matcher: Any) -> list[int]:

@@ -276,6 +276,37 @@ def test_searcher_sees_an_update_without_being_reopened(tmp_path: Path) -> None:
         assert searcher.refresh() is False
 
 
+COUNTED = ["glaciers", "glaciers telescopes", "region", "glaciers region", "history OR region",
+           '"history of"', "glac*", "glaciers NOT telescopes", "title:chapter", "glacers~",
+           "nothing-here", "region NOT history"]
+
+
+@pytest.mark.parametrize("common_from", [1000, 0])
+def test_total_is_exactly_the_number_of_matching_sections(
+        many: Searcher, monkeypatch: pytest.MonkeyPatch, common_from: int) -> None:
+    import index.query
+
+    monkeypatch.setattr(index.query, "COMMON_FROM", common_from)
+    for query in COUNTED:
+        results = many.search(query, 500)
+        assert results.total == len(results.hits), query
+
+
+def test_total_leaves_out_deleted_sections_across_segments(tmp_path: Path) -> None:
+    files = {f"a{n}.md": f"# A{n}\n\nShared words here.\n\n## Part\n\nShared too.\n"
+             for n in range(6)}
+    root = write_library(tmp_path / "lib", files)
+    update_index(load_library(root))
+    (root / "a2.md").write_text("# A2\n\nNow different.\n", encoding="utf-8")
+    (root / "a4.md").unlink()
+    update_index(load_library(root))  # a second segment; deletions in the first
+    with open_index(load_library(root)) as searcher:
+        for query in ["shared", "shared different", "different", "words OR now"]:
+            results = searcher.search(query, 100)
+            assert results.total == len(results.hits), query
+        assert searcher.search("shared", 100).total == 4 * 2  # a2 changed, a4 gone
+
+
 def test_searches_from_many_threads_agree(many: Searcher) -> None:
     expected = {topic: ids(many, topic) for topic in TOPICS}
     failures: list[str] = []
