@@ -19,6 +19,7 @@ scratch, with a logged warning and ``IndexStats.rebuilt`` set, never a crash.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import logging
@@ -196,7 +197,7 @@ def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
     writing = sum(1 for a in changed for _ in a.walk())
     writer = _writer(ix, procs if writing >= PARALLEL_FROM else 1)
     added = updated = removed = 0
-    seen: set[str] = set()
+    seen: collections.Counter[str] = collections.Counter()
     try:
         for slug in deleted:
             writer.delete_by_term("article", slug)
@@ -209,8 +210,8 @@ def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
             for document in section_documents(article):
                 fields = document.fields()
                 writer.add_document(**fields)
-                seen.update(raw_words(fields["title"]))
-                seen.update(raw_words(fields["body"]))
+                # Sections per word, not occurrences: what ranks an expansion.
+                seen.update(set(raw_words(f"{fields['title']}\n{fields['body']}")))
                 now.add(document.id)
             added += len(now - before)
             updated += len(now & before)
@@ -227,7 +228,7 @@ def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
     if documents != expected:
         raise IndexCorrupt(f"the index holds {documents} sections after the update, "
                            f"{expected} expected")
-    _record(folder, ix, current, documents, spelling_words(seen), fresh=not known)
+    _record(folder, ix, current, documents, seen, fresh=not known)
     if progress is not None:
         progress(total, total)
     return IndexStats(len(current), documents, added, updated, removed, 0.0)
@@ -319,7 +320,7 @@ def _create(folder: Path) -> tuple[Any, dict[str, Any]]:
     schema = make_schema()
     whoosh_index.TOC(schema, [], generation + 1).write(storage, "MAIN")
     ix = whoosh_index.FileIndex(storage, schema, "MAIN")
-    _record(folder, ix, {}, 0, set(), fresh=True)
+    _record(folder, ix, {}, 0, collections.Counter(), fresh=True)
     state = _read_state(folder)
     assert state is not None  # just written
     return ix, state
@@ -340,7 +341,7 @@ def _read_state(folder: Path) -> dict[str, Any] | None:
 
 
 def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
-            new_words: set[str], fresh: bool) -> None:
+            new_words: collections.Counter[str], fresh: bool) -> None:
     """Write words.txt then state.json, each atomically, after a commit.
 
     The index files are synced first: Whoosh never fsyncs, and a record that
@@ -351,11 +352,16 @@ def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
     files = _committed_files(ix, whoosh_dir)
     for name in files:
         _fsync(whoosh_dir / name)
-    vocabulary = set() if fresh else set(read_vocabulary(folder))
-    # Words of deleted text stay until the next rebuild: harmless, since every
-    # use of the vocabulary checks the index for the word's term first.
-    vocabulary |= new_words
-    _write_atomic(folder / VOCABULARY, "\n".join(sorted(vocabulary)))
+    vocabulary: collections.Counter[str] = collections.Counter()
+    if not fresh:
+        vocabulary.update(dict(zip(*read_vocabulary(folder), strict=True)))
+    # Words of replaced or deleted text keep their counts until the next
+    # rebuild: harmless, since the counts only rank candidates and every use
+    # checks the index for the word's term first.
+    for word in spelling_words(new_words):
+        vocabulary[word] += new_words[word]
+    _write_atomic(folder / VOCABULARY,
+                  "\n".join(f"{word}\t{vocabulary[word]}" for word in sorted(vocabulary)))
     state = {"format": index_format(), "articles": articles, "documents": documents,
              "files": files}
     _write_atomic(folder / STATE, json.dumps(state, ensure_ascii=False))
@@ -382,13 +388,20 @@ def forget(folder: Path) -> None:
         logger.warning("could not mark the index in %s for rebuilding: %s", folder, error)
 
 
-def read_vocabulary(folder: Path) -> list[str]:
-    """The library's words as written, sorted (empty if there is no record)."""
+def read_vocabulary(folder: Path) -> tuple[list[str], list[int]]:
+    """The library's words as written, sorted, and in how many sections each is
+    (both empty if there is no record)."""
     try:
         text = (folder / VOCABULARY).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return []
-    return text.split("\n") if text else []
+        return [], []
+    words, counts = [], []
+    for line in text.split("\n"):
+        word, _, count = line.partition("\t")
+        if word and count.isdigit():
+            words.append(word)
+            counts.append(int(count))
+    return words, counts
 
 
 def _write_atomic(path: Path, text: str) -> None:

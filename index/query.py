@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 MAX_WORDS = 32  # of plain words, the first this many distinct ones
 MIN_PREFIX = 3  # shorter prefixes expand over titles only
 EXPANSIONS = 8  # most frequent terms a prefix, wildcard or fuzzy word stands for
+EXPANSION_POSTINGS_MIN = 1000  # sections an expansion may cover (or a tenth of them all)
 ALL_WORDS_BOOST = 1000.0
 COMMON_SHARE = 0.25  # of the sections: a word in more is "common" (see ranked())
 COMMON_FROM = 1000  # sections: below this, no word is treated as common
@@ -208,48 +209,61 @@ class _Expander:
 
     def prefix(self, fieldname: str, prefix: str, boost: float) -> Any:
         prefix = prefix.lower()
+        if len(prefix) >= MIN_PREFIX and self.vocabulary.words:
+            # The most frequent words with the prefix, as terms: "runn*" finds
+            # "running" although its term is "run". Reading terms from the index
+            # instead took 200 ms for a 3-letter prefix at 20,000 sections.
+            words = self.vocabulary.most_frequent(prefix, 4 * EXPANSIONS)
+            return self._known_terms(fieldname, words, boost)
         if len(prefix) < MIN_PREFIX and fieldname != "title":
             return wq.NullQuery
+        # Titles hold few terms, so a short prefix can look at all of them.
         frequency: dict[str, int] = {}
-        # Terms that start with the prefix; then the terms of words that do,
-        # since "runn*" should find "running" although its term is "run".
         for btext, info in self.reader.iter_prefix(fieldname, prefix):
             term = btext.decode("utf-8") if isinstance(btext, bytes) else btext
             frequency[term] = info.doc_frequency()
-        if len(prefix) >= MIN_PREFIX:
-            self._add_terms(frequency, fieldname, self.vocabulary.with_prefix(prefix))
-        return _most_frequent(fieldname, frequency, boost)
+        best = sorted((t for t, f in frequency.items() if f), key=lambda t: -frequency[t])
+        return _any_of(fieldname, best[:EXPANSIONS], boost)
 
     def wildcard(self, fieldname: str, pattern: str, boost: float) -> Any:
         pattern = pattern.lower()
         literal = re.split(r"[*?]", pattern, maxsplit=1)[0]
         if len(literal) < MIN_PREFIX:
             return wq.NullQuery
-        frequency: dict[str, int] = {}
         words = [w for w in self.vocabulary.with_prefix(literal) if fnmatch.fnmatchcase(w, pattern)]
-        self._add_terms(frequency, fieldname, words)
-        return _most_frequent(fieldname, frequency, boost)
+        words.sort(key=self.vocabulary.count, reverse=True)
+        return self._known_terms(fieldname, words[:4 * EXPANSIONS], boost)
 
     def fuzzy(self, fieldname: str, word: str, maxdist: int, boost: float) -> Any:
         word = word.lower()
-        ranked: dict[str, tuple[int, int]] = {}
-        for distance, candidate in [(0, word), *self.vocabulary.near(word, maxdist)]:
-            term = term_of(candidate)
-            if term and term not in ranked:
-                ranked[term] = (distance, -self.reader.doc_frequency(fieldname, term))
-        best = sorted((t for t, rank in ranked.items() if rank[1]), key=ranked.__getitem__)
-        return _any_of(fieldname, best[:EXPANSIONS], boost)
+        near = sorted(self.vocabulary.near(word, maxdist),
+                      key=lambda found: (found[0], -self.vocabulary.count(found[1])))
+        return self._known_terms(fieldname, [word, *(w for _, w in near)], boost)
 
-    def _add_terms(self, frequency: dict[str, int], fieldname: str, words: Any) -> None:
+    def _known_terms(self, fieldname: str, words: list[str], boost: float) -> Any:
+        """The terms of ``words``, in order, that the field holds now.
+
+        At most 8, and no more than fit a budget of postings (the first always
+        fits): scoring the union of eight frequent terms took 160 ms at 20,000
+        sections, while the first of them alone takes ~10 ms and ranks the same
+        sections first.
+        """
+        budget = max(EXPANSION_POSTINGS_MIN, self.reader.doc_count() // 10)
+        terms: list[str] = []
         for word in words:
             term = term_of(word)
-            if term and term not in frequency:
-                frequency[term] = self.reader.doc_frequency(fieldname, term)
-
-
-def _most_frequent(fieldname: str, frequency: dict[str, int], boost: float) -> Any:
-    best = sorted((t for t, f in frequency.items() if f), key=lambda t: -frequency[t])
-    return _any_of(fieldname, best[:EXPANSIONS], boost)
+            if not term or term in terms:
+                continue
+            sections = self.reader.doc_frequency(fieldname, term)
+            if not sections:
+                continue
+            if terms and sections > budget:
+                break
+            terms.append(term)
+            budget -= sections
+            if len(terms) == EXPANSIONS or budget <= 0:
+                break
+        return _any_of(fieldname, terms, boost)
 
 
 def _any_of(fieldname: str, found: list[str], boost: float) -> Any:

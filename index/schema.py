@@ -25,7 +25,7 @@ from typing import Any
 import content
 from index.analysis import ANALYZER_VERSION, SectionAnalyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: words.txt holds counts
 # The code that decides what text a section has: when any of it changes, the
 # text in an index may be stale, so the index is rebuilt.
 _TEXT_SOURCES = [Path(content.__file__).parent / name

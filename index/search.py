@@ -207,7 +207,7 @@ class Searcher:
 
     def _words(self) -> Vocabulary:
         if self._vocabulary is None:
-            self._vocabulary = Vocabulary(read_vocabulary(self.folder))
+            self._vocabulary = Vocabulary(*read_vocabulary(self.folder))
         return self._vocabulary
 
     def _frequency(self, term: str) -> int:

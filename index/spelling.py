@@ -6,16 +6,19 @@ every word as written in ``words.txt``; this module searches that list. A word
 is only ever offered or used if its term is in the index now, so words of
 deleted text (kept until the next rebuild) are harmless.
 
-    >>> Vocabulary(["deng", "xiaopeng", "xiaoping"]).near("xiaopng", 1)
+    >>> Vocabulary(["deng", "xiaopeng", "xiaoping"], [3, 1, 2]).near("xiaopng", 1)
     [(1, 'xiaopeng'), (1, 'xiaoping')]
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from collections.abc import Callable, Sequence
 
+from whoosh.automata.fsa import find_all_matches
+from whoosh.automata.lev import levenshtein_automaton
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from index.analysis import STOP_WORDS, is_cjk, term_of
@@ -29,31 +32,49 @@ Frequency = Callable[[str], int]
 
 
 class Vocabulary:
-    """A sorted list of words, searched by prefix and by edit distance."""
+    """Sorted words with how many sections hold each, searched by prefix and edits."""
 
-    def __init__(self, words: Sequence[str]) -> None:
+    def __init__(self, words: Sequence[str], counts: Sequence[int]) -> None:
         self.words = words  # sorted
+        self.counts = counts
+
+    def _range(self, prefix: str) -> range:
+        start = bisect.bisect_left(self.words, prefix)
+        return range(start, bisect.bisect_left(self.words, prefix + "\U0010ffff", start))
 
     def with_prefix(self, prefix: str) -> Sequence[str]:
-        start = bisect.bisect_left(self.words, prefix)
-        end = bisect.bisect_left(self.words, prefix + "\U0010ffff", start)
-        return self.words[start:end]
+        found = self._range(prefix)
+        return self.words[found.start:found.stop]
+
+    def most_frequent(self, prefix: str, number: int) -> list[str]:
+        """The ``number`` words starting with ``prefix`` in the most sections."""
+        best = heapq.nlargest(number, self._range(prefix), key=self.counts.__getitem__)
+        return [self.words[i] for i in best]
+
+    def count(self, word: str) -> int:
+        i = bisect.bisect_left(self.words, word)
+        return self.counts[i] if i < len(self.words) and self.words[i] == word else 0
 
     def near(self, word: str, maxdist: int) -> list[tuple[int, str]]:
         """``(distance, word)`` for words within ``maxdist`` edits, first letter kept.
 
-        Most misspellings keep the first letter, and requiring it cuts the words
-        to compare twentyfold; a cheap letter-set test skips most of the rest
-        before the exact (and slow, pure Python) edit distance.
+        Most misspellings keep the first letter. Whoosh's Levenshtein automaton
+        walks the sorted list by bisection (2 ms where comparing every word with
+        that letter took 20). It knows no transpositions, so it looks one edit
+        further and the exact Damerau distance (a swap is one edit) decides.
         """
         if not word:
             return []
-        letters = set(word)
+        words = self.words
+        automaton = levenshtein_automaton(word, maxdist + 1, prefix=1).to_dfa()
+
+        def following(key: str) -> str | None:
+            i = bisect.bisect_left(words, key)
+            return words[i] if i < len(words) else None
+
         found = []
-        for candidate in self.with_prefix(word[0]):
-            if abs(len(candidate) - len(word)) > maxdist or candidate == word:
-                continue
-            if len(letters.symmetric_difference(candidate)) > 2 * maxdist:
+        for candidate in find_all_matches(automaton, following):
+            if candidate == word:
                 continue
             distance = damerau_levenshtein(word, candidate, limit=maxdist + 1)
             if distance <= maxdist:
