@@ -250,6 +250,37 @@ def test_a_held_lock_makes_a_second_updater_wait_then_give_up(library_root: Path
         assert time.monotonic() - started >= 0.3
 
 
+def test_parallel_writers_build_the_same_index(tmp_path: Path) -> None:
+    # The command line's big builds fork writer processes; here from a script,
+    # with the threshold lowered so that this small library takes that path.
+    root = write_library(tmp_path / "lib", {
+        f"p{n:02d}.md": f"# P{n}\n\nLead word{n}.\n\n"
+                        + "".join(f"## S{k}\n\nTopic{k} of p{n}.\n\n" for k in range(5))
+        for n in range(40)})  # 240 sections: more than one batch of 100 per writer
+    script = textwrap.dedent(f"""
+        import json
+        import index.build
+        from content import load_library
+        index.build.PARALLEL_FROM = 1
+        stats = index.build.update_index(load_library({str(root)!r}), procs=2)
+        print(json.dumps(stats.as_json()))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["sections"] == 240
+    from whoosh import index as whoosh_index
+
+    ix = whoosh_index.open_dir(str(index_dir(root) / WHOOSH_DIR))
+    try:
+        assert len(ix._segments()) == 2  # one per writer process
+    finally:
+        ix.close()
+    assert update_index(load_library(root)).added == 0  # recorded as usual
+    assert hit_ids(root, "word17") == ["p17#p17"]
+    assert hit_ids(root, "topic3 p33")[0] == "p33#s3"
+
+
 def test_two_processes_indexing_at_once_leave_one_good_index(tmp_path: Path) -> None:
     root = write_library(tmp_path / "big", {
         f"part{n:02d}.md": f"# Part {n}\n\nLead {n} word{n}.\n\n"
