@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^(#{1,6})(.*?)$")
 _SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
+_RULE = re.compile(r"^ {0,3}([-*_])[ \t]*(\1[ \t]*){2,}$")
 _NOT_PARAGRAPH = re.compile(r"^(    |\t|>|<|\s*([-*+]|\d+[.)])\s|\s*\|)")
 # A raw HTML block: Python-Markdown leaves its inside alone, headings included.
 _HTML_BLOCK = re.compile(r"^<(address|article|aside|blockquote|details|div|dl|fieldset|figure|"
@@ -139,6 +140,7 @@ def outline(source: str) -> Outline:
     html_end: str | None = None  # the closing tag of the raw HTML block we are in
     previous_is_text = False
     block_start = True
+    in_code = False  # inside an indented code block
     for number, line in enumerate(lines):
         if html_end is not None:
             if html_end in line.lower():
@@ -162,7 +164,8 @@ def outline(source: str) -> Outline:
             previous_is_text = False
             continue
         atx = _ATX.match(line)
-        setext = _SETEXT.match(line) if previous_is_text else None
+        setext = (_SETEXT.match(line) if previous_is_text and not _SETEXT.match(lines[number - 1])
+                  else None)
         if atx and _ends_in_escape(atx.group(2)):
             atx = None  # Python-Markdown reads a trailing backslash as a paragraph
         if atx:
@@ -171,8 +174,16 @@ def outline(source: str) -> Outline:
         elif setext:
             level, text = (1 if setext.group(1)[0] == "=" else 2), lines[number - 1]
             target = number - 1
+        elif _RULE.match(line):
+            previous_is_text, block_start = False, True  # a rule ends its block
+            continue
         else:
-            # Python-Markdown underlines only the first line of a block.
+            # Python-Markdown underlines only the first line of a block; an indented
+            # code block ends at the first line that is not indented.
+            indented = line.startswith(("    ", "\t"))
+            if in_code and not indented and line.strip():
+                block_start = True
+            in_code = indented and (block_start or in_code)
             is_text = bool(line.strip()) and not _NOT_PARAGRAPH.match(line)
             previous_is_text = is_text and block_start
             block_start = not line.strip()
