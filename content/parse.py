@@ -164,8 +164,7 @@ def outline(source: str) -> Outline:
             previous_is_text = False
             continue
         atx = _ATX.match(line)
-        setext = (_SETEXT.match(line) if previous_is_text and not _SETEXT.match(lines[number - 1])
-                  else None)
+        setext = _SETEXT.match(line) if previous_is_text else None
         if atx and _ends_in_escape(atx.group(2)):
             atx = None  # Python-Markdown reads a trailing backslash as a paragraph
         if atx:
@@ -175,7 +174,9 @@ def outline(source: str) -> Outline:
             level, text = (1 if setext.group(1)[0] == "=" else 2), lines[number - 1]
             target = number - 1
         elif _RULE.match(line):
-            previous_is_text, block_start = False, True  # a rule ends its block
+            # A rule ends its block, unless it opens one and is underlined: Python-Markdown
+            # tries setext headings first.
+            previous_is_text, block_start = block_start, True
             continue
         else:
             # Python-Markdown underlines only the first line of a block; an indented
