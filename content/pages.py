@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 
+from content.files import atomic_write
 from content.library import Article
 from content.places import cache_dir
 
@@ -41,10 +41,7 @@ def article_html(article: Article) -> str:
 
     html = render_html(article)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(html, encoding="utf-8")
-        os.replace(temporary, path)
+        atomic_write(path, html)
     except OSError as error:
         logger.info("page cache not written: %s", error)
     return html

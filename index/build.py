@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from content.files import atomic_write, fsync_path
 from content.library import Article, Library
 from content.places import cache_dir, library_key
 from index.analysis import raw_words, spelling_words
@@ -351,7 +352,7 @@ def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
     whoosh_dir = folder / WHOOSH_DIR
     files = _committed_files(ix, whoosh_dir)
     for name in files:
-        _fsync(whoosh_dir / name)
+        fsync_path(whoosh_dir / name)
     vocabulary: collections.Counter[str] = collections.Counter()
     if not fresh:
         vocabulary.update(dict(zip(*read_vocabulary(folder), strict=True)))
@@ -360,11 +361,11 @@ def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
     # checks the index for the word's term first.
     for word in spelling_words(new_words):
         vocabulary[word] += new_words[word]
-    _write_atomic(folder / VOCABULARY,
+    atomic_write(folder / VOCABULARY,
                   "\n".join(f"{word}\t{vocabulary[word]}" for word in sorted(vocabulary)))
     state = {"format": index_format(), "articles": articles, "documents": documents,
              "files": files}
-    _write_atomic(folder / STATE, json.dumps(state, ensure_ascii=False))
+    atomic_write(folder / STATE, json.dumps(state, ensure_ascii=False))
 
 
 def _committed_files(ix: Any, whoosh_dir: Path) -> dict[str, int]:
@@ -402,28 +403,6 @@ def read_vocabulary(folder: Path) -> tuple[list[str], list[int]]:
             words.append(word)
             counts.append(int(count))
     return words, counts
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8") as file:
-        file.write(text)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(temporary, path)
-
-
-def _fsync(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some platforms refuse to sync a read-only descriptor: best effort
-    finally:
-        os.close(fd)
 
 
 # One updater at a time

@@ -166,8 +166,7 @@ class Appearance(QObject):
         self.zoom_in_action = window.add_action(
             "view", "Zoom &In", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
         # Ctrl+= too: on most keyboards "+" needs Shift, and "=" shares its key.
-        self.zoom_in_action.setShortcuts(
-            [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
+        window.bind_keys(self.zoom_in_action, QKeySequence.StandardKey.ZoomIn, "Ctrl+=")
         self.zoom_out_action = window.add_action(
             "view", "Zoom &Out", self.zoom_out, QKeySequence.StandardKey.ZoomOut)
         self.reset_zoom_action = window.add_action(
@@ -182,7 +181,7 @@ class Appearance(QObject):
             action = QAction(THEME_TITLES[choice], self)
             action.setCheckable(True)
             action.setChecked(choice == self.choice)
-            action.setShortcut(QKeySequence(THEME_KEYS[choice]))
+            window.bind_keys(action, THEME_KEYS[choice])
             action.setStatusTip(f"Use the {choice} theme" if choice != "system"
                                 else "Follow the system's light or dark scheme")
             action.triggered.connect(lambda _checked=False, c=choice: self.set_theme(c))

@@ -159,13 +159,10 @@ class ReadingComfort(QObject):
         self.live_reload.start()
 
     def _quit_last(self) -> None:
-        # Quit closes the File menu, after what the features added to it. Its
-        # standard key is empty on desktops without a platform theme: Ctrl+Q then.
+        # Quit closes the File menu, after what the features added to it.
         menu = self._window.menus["file"]
         quit_actions = [a for a in menu.actions() if a.text().replace("&", "") == "Quit"]
         for action in quit_actions:
-            if not action.shortcuts():
-                action.setShortcut(QKeySequence("Ctrl+Q"))
             menu.removeAction(action)
         if quit_actions:
             menu.addSeparator()

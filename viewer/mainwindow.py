@@ -65,6 +65,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([300, 900])
         self.setCentralWidget(self.splitter)
 
+        self._defer = defer_features
+        self._painted = False
+        self._paint_waiters: list[Callable[[], None]] = []
+        self._pending_keys: list[tuple[QAction, tuple[str | QKeySequence.StandardKey, ...]]] = []
         self.toolbar = QToolBar("Navigation")
         self.toolbar.setObjectName("navigationToolbar")
         self.toolbar.setMovable(False)
@@ -73,14 +77,14 @@ class MainWindow(QMainWindow):
         for key, title in (("file", "&File"), ("edit", "&Edit"), ("view", "&View"),
                            ("go", "&Go"), ("bookmarks", "&Bookmarks"), ("help", "&Help")):
             self.menus[key] = self.menuBar().addMenu(title)
-        self.add_action("file", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # Quit's standard key is empty on desktops without a platform theme: Ctrl+Q then.
+        self.bind_keys(self.add_action("file", "&Quit", self.close),
+                       QKeySequence.StandardKey.Quit, "Ctrl+Q")
         self.add_action("go", "&Contents", self.focus_contents, "Ctrl+Shift+C")
 
         self.tree.sectionActivated.connect(self.navigate)
         self.view.sectionScrolled.connect(self._on_section_scrolled)
         self.view.anchorClicked.connect(self.follow_link)
-        self._painted = False
-        self._paint_waiters: list[Callable[[], None]] = []
         self.view.painted.connect(self._first_paint)
         # One reading-state file for every feature, so a notice about it (a corrupt
         # file moved aside) is told once, by whoever reads it first.
@@ -129,8 +133,11 @@ class MainWindow(QMainWindow):
             return
         self._painted = True
         waiters, self._paint_waiters = self._paint_waiters, []
+        # Each on its own turn of the event loop: the page is on screen already,
+        # and input stays responsive between them.
+        QTimer.singleShot(0, self._bind_pending_keys)
         for callback in waiters:
-            callback()
+            QTimer.singleShot(0, callback)
 
     # --- building blocks for the panels and features -------------------------------
 
@@ -140,12 +147,34 @@ class MainWindow(QMainWindow):
         """A menu action; every action the window has lives in a menu, with its shortcut."""
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            self.bind_keys(action, shortcut)
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
         self.menus[menu].addAction(action)
         return action
+
+    def bind_keys(self, action: QAction, *keys: str | QKeySequence.StandardKey) -> None:
+        """Give ``action`` these shortcuts (empty and repeated ones dropped).
+
+        In the app they are bound just after the first paint: making the first
+        key sequences loads Qt's large key enumerations, about 20 ms that the
+        page should not wait for, and no one presses a key that fast.
+        """
+        if self._defer and not self._painted:
+            self._pending_keys.append((action, keys))
+            return
+        sequences: list[QKeySequence] = []
+        for key in keys:
+            sequence = QKeySequence(key)
+            if not sequence.isEmpty() and sequence not in sequences:
+                sequences.append(sequence)
+        action.setShortcuts(sequences)
+
+    def _bind_pending_keys(self) -> None:
+        pending, self._pending_keys = self._pending_keys, []
+        for action, keys in pending:
+            self.bind_keys(action, *keys)
 
     def add_sidebar_tab(self, widget: QWidget, title: str) -> int:
         return self.sidebar.addTab(widget, title)

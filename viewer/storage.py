@@ -22,12 +22,13 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from content.files import atomic_write as write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -49,44 +50,14 @@ class Document:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old file or the new, never half.
+    """Replace ``path`` with ``text`` atomically (see :func:`content.files.atomic_write`).
 
-    The text goes to a temporary file in the same folder (``os.replace`` is only
-    atomic within one file system), is flushed and fsynced, then renamed over the
-    target; the folder is fsynced so the rename itself survives a power cut.
+    Raises StorageError with a message for the reader instead of an OSError.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8")
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
     try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException as error:  # a KeyboardInterrupt too: leave no temp file behind
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(error, OSError):
-            raise StorageError(f"cannot save {path}: {error.strerror or error}") from error
-        raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    if sys.platform == "win32":  # folders cannot be opened for fsync there
-        return
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass  # some file systems refuse fsync on folders; the rename is done anyway
-    finally:
-        os.close(descriptor)
+        write_atomically(path, text)
+    except OSError as error:
+        raise StorageError(f"cannot save {path}: {error.strerror or error}") from error
 
 
 @contextlib.contextmanager

@@ -1,0 +1,54 @@
+"""Writing files so that a crash or a power cut never leaves half of one.
+
+Shared by every layer that writes: the page cache, the search index's records,
+the bookmarks and the reading state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` so that readers see the old file or the new, never half.
+
+    The text goes to a temporary file in the same folder (``os.replace`` is only
+    atomic within one file system), is flushed and fsynced, then renamed over the
+    target; the folder is fsynced so the rename itself survives a power cut.
+    Raises OSError, and leaves no temporary file behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:  # a KeyboardInterrupt too
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    fsync_path(path.parent)
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file or a folder to disk, as far as the platform allows (best effort)."""
+    if sys.platform == "win32" and path.is_dir():  # folders cannot be opened for fsync there
+        return
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems refuse fsync on folders or read-only descriptors
+    finally:
+        os.close(descriptor)
