@@ -8,7 +8,7 @@ slug, or ``slug#anchor`` when the article opens with its own ``#`` title.
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -104,6 +104,15 @@ class Library:
         return True
 
 
+def fingerprint(data: bytes) -> str:
+    """A short digest that changes whenever ``data`` does (not a security hash).
+
+    Two checksums and the length: hashlib's OpenSSL set-up alone would cost
+    more than reading the built-in library, before the first paint.
+    """
+    return f"{len(data):x}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
 def split_id(section_id: str) -> tuple[str, str]:
     """``"a/b#c"`` -> ``("a/b", "c")``; ``"a/b"`` -> ``("a/b", "")``."""
     slug, _, anchor = section_id.partition("#")
@@ -187,7 +196,7 @@ def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None) 
     children = _nest(slug, headings, (title,))
     lead = Section(lead_id, lead_anchor, title, title_heading.level if title_heading else 0,
                    (title,), children)
-    digest = hashlib.sha1(raw if raw is not None else source.encode()).hexdigest()[:16]
+    digest = fingerprint(raw if raw is not None else source.encode())
     return Article(slug, path, title, tuple(a for a in aliases if a), lead, found.body, digest)
 
 

@@ -7,12 +7,11 @@ only an optimisation: if it cannot be read or written, we render.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from pathlib import Path
 
 from content.files import atomic_write
-from content.library import Article
+from content.library import Article, fingerprint
 from content.places import cache_dir
 
 logger = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ def _renderer_stamp() -> str:
             stamps.append(str((here / name).stat().st_mtime_ns))
         except OSError:
             stamps.append("?")
-    return hashlib.sha1("/".join(stamps).encode()).hexdigest()[:8]
+    return fingerprint("/".join(stamps).encode())
 
 
 def article_html(article: Article) -> str:

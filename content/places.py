@@ -7,8 +7,8 @@ written into a content folder, which may be read-only.
 
 from __future__ import annotations
 
-import hashlib
 import os
+import zlib
 from pathlib import Path
 
 APP_NAME = "encyclopedia"
@@ -43,4 +43,5 @@ def library_key(root: Path) -> str:
     """A folder name for per-library caches, keyed by the library's location."""
     resolved = str(root.resolve())
     name = "".join(c if c.isalnum() else "-" for c in Path(resolved).name)[:40] or "root"
-    return f"{name}-{hashlib.sha1(resolved.encode()).hexdigest()[:12]}"
+    encoded = resolved.encode()
+    return f"{name}-{zlib.crc32(encoded):08x}{zlib.adler32(encoded):08x}"

@@ -14,16 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QTextBlock,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFormat,
-    QTextFrameFormat,
-)
+from PySide6.QtGui import QTextBlock, QTextDocument, QTextFormat, QTextFrameFormat
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.theme import page_html
@@ -104,6 +95,9 @@ class ArticleView(QTextBrowser):
         Layers are independent: setting the "find" layer leaves the "search"
         layer alone. An empty list removes the layer.
         """
+        # Imported here: each Qt type costs start-up time, and the first page has no marks.
+        from PySide6.QtGui import QBrush, QColor, QTextCharFormat, QTextCursor
+
         selections = []
         for start, end in ranges:
             cursor = QTextCursor(self.document())

@@ -10,8 +10,9 @@ import argparse
 import importlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 EXIT_USAGE = 2
 
@@ -26,14 +27,7 @@ def _content_arg(parser: argparse.ArgumentParser) -> None:
                              "default: the built-in articles")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="encyclopedia",
-        description="An offline encyclopedia: browse, search and bookmark sections of "
-                    "Markdown articles. With no command, opens the window.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _define_open(commands: Any) -> None:
     view = commands.add_parser("open", help="open the window (the default command)",
                                description="Open the viewer at TARGET, a section id "
                                            "(slug#anchor) or an article slug. With no "
@@ -50,11 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="start with QUERY in the search box and open its best hit "
                            "(handy with --screenshot)")
 
+
+def _define_toc(commands: Any) -> None:
     toc = commands.add_parser("toc", help="print the section tree",
                               description="Print every article and its sections.")
     _content_arg(toc)
     toc.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _define_search(commands: Any) -> None:
     search = commands.add_parser("search", help="full-text search",
                                  description="Search the library; hits are sections.")
     search.add_argument("query", metavar="QUERY")
@@ -63,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="at most N hits (default 10)")
     search.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _define_index(commands: Any) -> None:
     index = commands.add_parser("index", help="build or update the search index",
                                 description="Bring the search index up to date; only "
                                             "changed files are re-indexed.")
@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--rebuild", action="store_true", help="start from an empty index")
     index.add_argument("--json", action="store_true", help="machine-readable output")
 
+
+def _define_bookmarks(commands: Any) -> None:
     bookmarks = commands.add_parser("bookmarks", help="list, add, remove, export, import",
                                     description="Manage section bookmarks.")
     _content_arg(bookmarks)
@@ -89,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     imported = actions.add_parser("import", help="merge bookmarks from a JSON or XBEL file")
     imported.add_argument("file", type=Path, metavar="FILE")
 
+
+def _define_textimport(commands: Any) -> None:
     convert = commands.add_parser("import", help="turn a plain-text article into Markdown",
                                   description="Convert an article in plain text (title on "
                                               "the first line, short heading lines, | "
@@ -98,19 +102,51 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("-o", "--output", type=Path, metavar="OUT.md",
                          help="write here instead of standard output")
 
+
+def _define_pdf(commands: Any) -> None:
     pdf = commands.add_parser("pdf", help="save an article or a section as PDF")
     pdf.add_argument("target", metavar="TARGET")
     pdf.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
     _content_arg(pdf)
+
+
+_DEFINITIONS: dict[str, Callable[[Any], None]] = {
+    "open": _define_open,
+    "toc": _define_toc,
+    "search": _define_search,
+    "index": _define_index,
+    "bookmarks": _define_bookmarks,
+    "import": _define_textimport,
+    "pdf": _define_pdf,
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (``only``) just one command: building every
+    sub-parser costs a few milliseconds that ``open`` would pay before its window."""
+    parser = argparse.ArgumentParser(
+        prog="encyclopedia",
+        description="An offline encyclopedia: browse, search and bookmark sections of "
+                    "Markdown articles. With no command, opens the window.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, define in _DEFINITIONS.items():
+        if only is None or name == only:
+            define(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    command = next((word for word in words if not word.startswith("-")), None)
+    if command not in _DEFINITIONS and not {"-h", "--help"} & set(words):
+        # No command (or a target where the command would be): open the window.
+        top = [word for word in words if word in ("-v", "--verbose")]
+        words = [*top, "open", *(word for word in words if word not in top)]
+        command = "open"
+    args = build_parser(command if command in _DEFINITIONS else None).parse_args(words)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    if args.command is None:
-        args = build_parser().parse_args(["open", *(argv or sys.argv[1:])])
     module_name = {"import": "textimport"}.get(args.command, args.command)
     from content import ContentError
 
