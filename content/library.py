@@ -8,8 +8,8 @@ slug, or ``slug#anchor`` when the article opens with its own ``#`` title.
 
 from __future__ import annotations
 
-import zlib
 import logging
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path

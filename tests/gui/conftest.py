@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
 from pytestqt.qtbot import QtBot
 
 from content import Library, load_library
@@ -86,3 +86,15 @@ def start_window(qtbot: QtBot) -> OpenWindow:
         return window
 
     return starter
+
+
+class RecordingBrowser(QObject):
+    """Stands in for the system browser (QDesktopServices.setUrlHandler): records URLs."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QPoint, QUrl, Slot
+from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument, QTextImageFormat
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import write_library
-from tests.gui.conftest import OpenWindow, click_text, text_at_top
+from tests.gui.conftest import OpenWindow, RecordingBrowser, click_text, text_at_top
 from viewer.images import is_placeholder, page_image
 from viewer.mainwindow import MainWindow
 
@@ -93,14 +93,6 @@ def test_the_page_never_loads_from_the_network(tmp_path: Path, qtbot: QtBot) -> 
     assert is_placeholder(page_image(QUrl.fromLocalFile("/etc/hostname"), tmp_path / "lib"))
 
 
-class _Browser(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toString())
 
 
 def test_links_land_on_sections_and_unsafe_links_are_refused(
@@ -110,7 +102,7 @@ def test_links_land_on_sections_and_unsafe_links_are_refused(
                  "[a script](javascript:alert(1)), [a secret](../secret.md).\n"),
         "b.md": "# Beta\n\n" + "filler\n\n" * 40 + "## Depths\n\nDeep text.\n"})
     (tmp_path / "secret.md").write_text("# Secret\n")
-    browser = _Browser()
+    browser = RecordingBrowser()
     for scheme in ("https", "http", "file", "javascript"):
         QDesktopServices.setUrlHandler(scheme, browser, "open")
     try:

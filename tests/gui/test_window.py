@@ -6,12 +6,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QImage
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import write_library
-from tests.gui.conftest import OpenWindow, click_text, click_tree_item, text_at_top
+from tests.gui.conftest import (
+    OpenWindow,
+    RecordingBrowser,
+    click_text,
+    click_tree_item,
+    text_at_top,
+)
 
 SLUG = "seven-thousand-cadres-conference"
 
@@ -90,21 +95,11 @@ def test_following_a_link_to_another_article(
     assert window.tree.currentItem().text(0) == "Depths"
 
 
-class _Browser(QObject):
-    """Stands in for the system browser: records what it was asked to open."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toString())
 
 
 def test_external_link_opens_in_the_browser_only_when_clicked(
         qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
-    browser = _Browser()
+    browser = RecordingBrowser()
     QDesktopServices.setUrlHandler("https", browser, "open")
     try:
         window = open_window(_linked_library(tmp_path))
