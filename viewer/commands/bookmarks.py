@@ -87,7 +87,8 @@ def remove(store: BookmarkStore, args: argparse.Namespace) -> int:
 
 def export(store: BookmarkStore, args: argparse.Namespace) -> int:
     count = store.export(args.file, args.format)
-    print(f"Exported {count} bookmarks to {args.file} ({export_format(args.file, args.format)})")
+    noun = "bookmark" if count == 1 else "bookmarks"
+    print(f"Exported {count} {noun} to {args.file} ({export_format(args.file, args.format)})")
     return 0
 
 
