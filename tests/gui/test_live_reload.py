@@ -27,6 +27,17 @@ def _started(qtbot: QtBot, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: bool(window.comfort.live_reload.watching))
 
 
+def _watched_library(qtbot: QtBot, open_window: OpenWindow,
+                     tmp_path: Path) -> tuple[Path, MainWindow, list[object]]:
+    """A library open in a window that watches it, and the reloads it has seen."""
+    root = _library(tmp_path)
+    window = open_window(root)
+    _started(qtbot, window)
+    seen: list[object] = []
+    window.libraryChanged.connect(seen.append)
+    return root, window, seen
+
+
 def _titles(window: MainWindow) -> list[str]:
     found = []
     for i in range(window.tree.topLevelItemCount()):
@@ -104,11 +115,7 @@ def test_added_and_removed_files_come_and_go(
 
 def test_a_burst_of_changes_is_one_reload(
         qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
-    root = _library(tmp_path)
-    window = open_window(root)
-    _started(qtbot, window)
-    seen = []
-    window.libraryChanged.connect(seen.append)
+    root, window, seen = _watched_library(qtbot, open_window, tmp_path)
     with qtbot.waitSignal(window.libraryChanged, timeout=RELOAD_MS):
         for n in range(5):
             write_library(root, {f"burst{n}.md": f"# Burst {n}\n"})
@@ -119,11 +126,7 @@ def test_a_burst_of_changes_is_one_reload(
 
 def test_touching_a_file_without_changing_it_reloads_nothing(
         qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
-    root = _library(tmp_path)
-    window = open_window(root)
-    _started(qtbot, window)
-    seen = []
-    window.libraryChanged.connect(seen.append)
+    root, _window, seen = _watched_library(qtbot, open_window, tmp_path)
     os.utime(root / "a.md")
     (root / "notes.txt").write_text("not an article")
     qtbot.wait(800)
