@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from content.errors import ContentError, NotMarkdown, UnknownSection
 from content.parse import Heading, outline
@@ -23,8 +23,10 @@ BUILTIN_ARTICLES = Path(__file__).resolve().parent / "articles"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-@dataclass(frozen=True)
-class Section:
+# The records are named tuples rather than dataclasses: the window loads the
+# library before its first paint, and dataclasses would add several milliseconds
+# (importing the module, generating each class's methods) to every start.
+class Section(NamedTuple):
     id: str
     anchor: str  # "" for a lead that has no heading of its own
     title: str
@@ -43,8 +45,7 @@ class Section:
             yield from child.walk()
 
 
-@dataclass(frozen=True)
-class Article:
+class Article(NamedTuple):
     slug: str
     path: Path
     title: str
@@ -61,15 +62,18 @@ class Article:
         return self.lead.walk()
 
 
-@dataclass(frozen=True)
 class Library:
-    root: Path
-    articles: tuple[Article, ...]
-    warnings: tuple[str, ...] = ()
-    _by_slug: dict[str, Article] = field(default_factory=dict, repr=False, compare=False)
-    _by_id: dict[str, Section] = field(default_factory=dict, repr=False, compare=False)
+    """The articles of one folder (or one file), and every section by its id."""
 
-    def __post_init__(self) -> None:
+    __slots__ = ("_by_id", "_by_slug", "articles", "root", "warnings")
+
+    def __init__(self, root: Path, articles: tuple[Article, ...],
+                 warnings: tuple[str, ...] = ()) -> None:
+        self.root = root
+        self.articles = articles
+        self.warnings = warnings  # what the reader should know: files skipped, and why
+        self._by_slug: dict[str, Article] = {}
+        self._by_id: dict[str, Section] = {}
         for article in self.articles:
             self._by_slug[article.slug] = article
             for section in article.walk():
@@ -80,6 +84,9 @@ class Library:
             return self._by_slug[slug]
         except KeyError:
             raise UnknownSection(f"no article {slug!r} in {self.root}") from None
+
+    def __repr__(self) -> str:
+        return f"Library({str(self.root)!r}, {len(self.articles)} articles)"
 
     def section(self, section_id: str) -> Section:
         """The section with this id; a bare slug means the article's lead."""

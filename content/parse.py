@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^(#{1,6})(.*?)$")
@@ -35,8 +35,7 @@ _INLINE_MARKUP = [
 ]
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     """One heading as written in the source."""
 
     level: int
@@ -45,13 +44,12 @@ class Heading:
     line: int  # 0-based line of the heading text in the body
 
 
-@dataclass
-class Outline:
+class Outline(NamedTuple):
     """What the cheap pass learns from a source."""
 
-    meta: dict[str, str | list[str]] = field(default_factory=dict)
-    headings: list[Heading] = field(default_factory=list)
-    body: str = ""  # the source without front matter
+    meta: dict[str, str | list[str]]
+    headings: list[Heading]
+    body: str  # the source without front matter
 
 
 def slugify(text: str) -> str:

@@ -17,7 +17,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from viewer import zoom as zoom_steps
@@ -27,6 +27,8 @@ from viewer.storage import StorageError
 from viewer.theme import page_points, page_stylesheet, recolor_map
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from viewer.mainwindow import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -57,12 +59,20 @@ class Appearance(QObject):
         self._system_dark = self._platform_dark
         self.dark = self._wants_dark()
         self._wheel = 0
-        self._build_actions()
+        self._theme_actions: dict[str, QAction] = {}
         self._apply_palette()
         self._restyle()
-        window.view.viewport().installEventFilter(self)
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_system_scheme)
         window.when_painted(self._ask_system_scheme)
+
+    def install_actions(self) -> None:
+        """The View menu's zoom and theme entries, Ctrl+wheel zoom, and following
+        the system's scheme as it changes.
+
+        Not needed for the first paint: the window installs them with its other menus.
+        """
+        self._build_actions()
+        self._window.view.viewport().installEventFilter(self)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self.on_system_scheme)
 
     # --- the reader's choices ------------------------------------------------------
 
@@ -71,7 +81,8 @@ class Appearance(QObject):
         if choice not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {choice!r}")
         self.choice = choice
-        self._theme_actions[choice].setChecked(True)
+        if choice in self._theme_actions:
+            self._theme_actions[choice].setChecked(True)
         if remember:
             self._save(lambda: self._state.save_theme(choice))
         self._update_theme()
@@ -162,6 +173,8 @@ class Appearance(QObject):
     # --- menus and the wheel -------------------------------------------------------
 
     def _build_actions(self) -> None:
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
         window = self._window
         self.zoom_in_action = window.add_action(
             "view", "Zoom &In", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
@@ -176,7 +189,6 @@ class Appearance(QObject):
         theme_menu = menu.addMenu("&Theme")
         group = QActionGroup(self)
         group.setExclusive(True)
-        self._theme_actions: dict[str, QAction] = {}
         for choice in THEMES:
             action = QAction(THEME_TITLES[choice], self)
             action.setCheckable(True)

@@ -11,13 +11,21 @@ from __future__ import annotations
 import bisect
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QTextBlock, QTextDocument, QTextFormat, QTextFrameFormat
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.theme import page_html
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextBlock
+
+# Qt's text types (QTextDocument, QTextFormat, QUrl...) are imported where they are
+# used: each costs start-up time when first touched, and the first paint needs none.
+IMAGE_RESOURCE = 2  # QTextDocument.ResourceType.ImageResource
+FOREGROUND_BRUSH = 0x821  # QTextFormat.Property.ForegroundBrush
 
 READING_WIDTH = 780  # px of text: about 80-90 characters a line at the default size
 SIDE_MARGIN = 28
@@ -48,6 +56,7 @@ class ArticleView(QTextBrowser):
         self._page: tuple[str, list[str]] | None = None  # the HTML shown and its anchors
         # Images load only from below this folder (the library); None: from nowhere.
         self.resource_root: Path | None = None
+        self._base_dir: Path | None = None  # what the page's relative links start from
         self.column_width = READING_WIDTH  # px; the zoom widens it with the text
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
         self.document().documentLayout().documentSizeChanged.connect(self._layout_changed)
@@ -58,12 +67,14 @@ class ArticleView(QTextBrowser):
     def set_stylesheet(self, css: str) -> None:
         self._stylesheet = css
 
-    def show_html(self, html: str, anchors: list[str], base_url: QUrl | None = None) -> None:
-        """Show an article's HTML; ``anchors`` are its section anchors in order."""
-        document = self.document()
-        document.setDefaultStyleSheet(self._stylesheet)
-        if base_url is not None:
-            document.setBaseUrl(base_url)
+    def show_html(self, html: str, anchors: list[str], base_dir: Path | None = None) -> None:
+        """Show an article's HTML; ``anchors`` are its section anchors in order.
+
+        Images named relative to the page are looked for from ``base_dir``.
+        """
+        self.document().setDefaultStyleSheet(self._stylesheet)
+        if base_dir is not None:
+            self._base_dir = base_dir
         self._known_anchors = set(anchors)
         self._page = (html, list(anchors))
         self._highlights.clear()
@@ -130,7 +141,7 @@ class ArticleView(QTextBrowser):
             return
         anchor, offset = self._reading
         layers = self.highlight_layers()
-        self.show_html(*self._page)
+        self.show_html(*self._page, self._base_dir)
         self.scroll_to(anchor, round(offset * scale))
         for name, (ranges, background, foreground) in layers.items():
             background, foreground = (colours or {}).get(
@@ -143,7 +154,7 @@ class ArticleView(QTextBrowser):
         for name, selections in self._highlights.items():
             fmt = selections[0].format  # type: ignore[attr-defined]
             foreground = (fmt.foreground().color().name()
-                          if fmt.hasProperty(QTextFormat.Property.ForegroundBrush) else None)
+                          if fmt.hasProperty(FOREGROUND_BRUSH) else None)
             ranges = [(s.cursor.selectionStart(), s.cursor.selectionEnd())  # type: ignore[attr-defined]
                       for s in selections]
             layers[name] = (ranges, fmt.background().color().name(), foreground)
@@ -151,11 +162,15 @@ class ArticleView(QTextBrowser):
 
     def loadResource(self, kind: int, name: QUrl) -> Any:
         """Images from the library's folder only; never the network, never other files."""
-        if kind == QTextDocument.ResourceType.ImageResource.value:
-            from viewer.images import page_image
+        if kind != IMAGE_RESOURCE:
+            return None
+        from PySide6.QtCore import QUrl
 
-            return page_image(self.document().baseUrl().resolved(name), self.resource_root)
-        return None
+        from viewer.images import page_image
+
+        if name.isRelative() and self._base_dir is not None:
+            name = QUrl.fromLocalFile(f"{self._base_dir}/").resolved(name)
+        return page_image(name, self.resource_root)
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab leaves the page for the next panel rather than walking through its links.
@@ -216,7 +231,7 @@ class ArticleView(QTextBrowser):
         so a search hit or a tree click always lands with its heading first.
         """
         frame = self.document().rootFrame()
-        fmt: QTextFrameFormat = frame.frameFormat()
+        fmt = frame.frameFormat()
         width = self.viewport().width()
         side = max(SIDE_MARGIN, (width - self.column_width) // 2)
         bottom = max(0, self.viewport().height() - 80)

@@ -7,6 +7,7 @@ This module must not import Qt or Whoosh: subcommands that need no window
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -151,6 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from content import ContentError
 
     try:
+        if args.command == "open":
+            # Starting the window allocates many objects that live as long as it
+            # does (Qt's types and enums among them): looking for garbage among
+            # them is wasted work. The window turns collection on once it has painted.
+            gc.disable()
         module = importlib.import_module(f"viewer.commands.{module_name}")
         return int(module.run(args))
     except (CommandError, ContentError) as error:
@@ -160,3 +166,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        gc.enable()  # if the window stopped before its first paint

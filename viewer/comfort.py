@@ -2,7 +2,8 @@
 
 One object wires them all, so the window needs one line for them:
 
-- the theme (system, light, dark) and the zoom: :mod:`viewer.appearance`;
+- the View menu's zoom and theme entries (the window applies the theme and the
+  zoom itself, before its first paint: :mod:`viewer.appearance`);
 - find in page, a bar under the article: :mod:`viewer.find_bar` (built on first use);
 - print and PDF: :mod:`viewer.print_actions`;
 - live reload of the library: :mod:`viewer.live_reload` (starts after the first paint);
@@ -10,7 +11,7 @@ One object wires them all, so the window needs one line for them:
 - images only from the library's folder, the window icon, accessible names and
   a Tab order that goes panel by panel.
 
-Construction is cheap: a few actions and an empty box under the page.
+The window installs it with its other menus, after the first paint.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QIcon, QKeySequence
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QWidget
 
 from content import Library
-from viewer.appearance import Appearance
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from viewer.find_bar import FindBar
     from viewer.live_reload import LiveReload
     from viewer.mainwindow import MainWindow
@@ -37,6 +39,8 @@ ICON = Path(__file__).resolve().parent / "resources" / "encyclopedia.svg"
 
 
 def app_icon() -> QIcon:
+    from PySide6.QtGui import QIcon
+
     return QIcon(str(ICON))
 
 
@@ -47,26 +51,14 @@ class ReadingComfort(QObject):
         self._find_bar: FindBar | None = None
         self._printing: Printing | None = None
         self._live_reload: LiveReload | None = None
-        self._library_source: Path | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
-
-        # The article and, below it, the find bar when it is open.
-        self.article_pane = QWidget()
-        self.article_pane.setObjectName("articlePane")
-        self.article_pane.setSizePolicy(window.view.sizePolicy())
-        window.splitter.replaceWidget(window.splitter.indexOf(window.view), self.article_pane)
-        self._pane_layout = QVBoxLayout(self.article_pane)
-        self._pane_layout.setContentsMargins(0, 0, 0, 0)
-        self._pane_layout.setSpacing(0)
-        self._pane_layout.addWidget(window.view)
-        window.view.show()
-        window.view.setFocus()  # the reader's keys scroll the page from the start
 
         self._follow_library(window.library)
         window.libraryChanged.connect(self._follow_library)
 
-        self.appearance = Appearance(window, window.state)
-        # The rest is built when first used, to keep the first paint fast.
+        self.appearance = window.appearance
+        self.appearance.install_actions()
+        # The rest is built when first used.
         self.print_action = window.add_action(
             "file", "&Print…", lambda: self.printing.print_article(),
             QKeySequence.StandardKey.Print, tip="Print the current article")
@@ -97,7 +89,7 @@ class ReadingComfort(QObject):
 
             self._find_bar = FindBar(self._window.view)
             self._find_bar.hide()
-            self._pane_layout.addWidget(self._find_bar)
+            self._window.pane_layout.addWidget(self._find_bar)
             self.order_focus()
         return self._find_bar
 
@@ -121,12 +113,12 @@ class ReadingComfort(QObject):
             from viewer.live_reload import LiveReload
 
             self._live_reload = LiveReload(self._window)
-            self._live_reload.set_source(self._library_source)
+            self._live_reload.set_source(self._window.library_source)
         return self._live_reload
 
     def set_library_source(self, path: Path | None) -> None:
         """What the library was opened from (a folder or one file), for live reload."""
-        self._library_source = path
+        self._window.library_source = path
         if self._live_reload is not None:
             self._live_reload.set_source(path)
 
@@ -176,7 +168,7 @@ class ReadingComfort(QObject):
         window.toolbar.setAccessibleName(window.toolbar.windowTitle() or "Toolbar")
         window.statusBar().setAccessibleName("Status")
         window.splitter.setAccessibleName("Panels")
-        self.article_pane.setAccessibleName("Article pane")
+        window.article_pane.setAccessibleName("Article pane")
 
     def order_focus(self) -> None:
         """Tab goes panel by panel: sidebar tabs, the sidebar's panels, the page, the find bar.

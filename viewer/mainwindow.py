@@ -10,22 +10,34 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QTabWidget, QToolBar, QWidget
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from content import Article, Library, UnknownSection
 from content.pages import article_html
+from viewer.appearance import Appearance
 from viewer.article_view import ArticleView
-from viewer.comfort import ReadingComfort
-from viewer.links import resolve_link
 from viewer.session import Session
 from viewer.state import StateFile
 from viewer.theme import page_stylesheet
 from viewer.tree import SectionTree
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QAction, QKeySequence
+
     from viewer.bookmark_feature import BookmarkFeature
+    from viewer.comfort import ReadingComfort
     from viewer.history_feature import HistoryFeature
     from viewer.search_feature import SearchFeature
 
@@ -52,6 +64,13 @@ class MainWindow(QMainWindow):
         self.tree.set_library(library)
         self.view = ArticleView()
         self.view.set_stylesheet(page_stylesheet())
+        # The article and, below it, the find bar when it is open.
+        self.article_pane = QWidget()
+        self.article_pane.setObjectName("articlePane")
+        self.pane_layout = QVBoxLayout(self.article_pane)
+        self.pane_layout.setContentsMargins(0, 0, 0, 0)
+        self.pane_layout.setSpacing(0)
+        self.pane_layout.addWidget(self.view)
 
         self.sidebar = QTabWidget()
         self.sidebar.setObjectName("sidebar")
@@ -60,15 +79,14 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.article_pane)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([300, 900])
         self.setCentralWidget(self.splitter)
+        self.view.setFocus()  # the reader's keys scroll the page from the start
 
-        self._defer = defer_features
         self._painted = False
         self._paint_waiters: list[Callable[[], None]] = []
-        self._pending_keys: list[tuple[QAction, tuple[str | QKeySequence.StandardKey, ...]]] = []
         self.toolbar = QToolBar("Navigation")
         self.toolbar.setObjectName("navigationToolbar")
         self.toolbar.setMovable(False)
@@ -77,24 +95,23 @@ class MainWindow(QMainWindow):
         for key, title in (("file", "&File"), ("edit", "&Edit"), ("view", "&View"),
                            ("go", "&Go"), ("bookmarks", "&Bookmarks"), ("help", "&Help")):
             self.menus[key] = self.menuBar().addMenu(title)
-        # Quit's standard key is empty on desktops without a platform theme: Ctrl+Q then.
-        self.bind_keys(self.add_action("file", "&Quit", self.close),
-                       QKeySequence.StandardKey.Quit, "Ctrl+Q")
-        self.add_action("go", "&Contents", self.focus_contents, "Ctrl+Shift+C")
 
         self.tree.sectionActivated.connect(self.navigate)
         self.view.sectionScrolled.connect(self._on_section_scrolled)
         self.view.anchorClicked.connect(self.follow_link)
         self.view.painted.connect(self._first_paint)
+        # What the library was opened from (a folder or one file), for live reload.
+        self.library_source: Path | None = None
         # One reading-state file for every feature, so a notice about it (a corrupt
         # file moved aside) is told once, by whoever reads it first.
         self.state = StateFile()
         # What the first paint needs: the place to show, the theme and the zoom.
         self.session = Session(self)
+        self.appearance = Appearance(self, self.state)
         for warning in library.warnings:
             self.statusBar().showMessage(warning, 10000)
-        self.comfort = ReadingComfort(self)  # theme, zoom, find, print, live reload, keys
-        # The rest of the reading features: each installs its actions, panels and hooks.
+        # Everything else: the menus' actions and the reading features.
+        self.comfort: ReadingComfort
         self.history: HistoryFeature
         self.search: SearchFeature
         self.bookmarks: BookmarkFeature
@@ -104,17 +121,26 @@ class MainWindow(QMainWindow):
             self.install_features()
 
     def install_features(self) -> None:
-        """History, search and bookmarks: toolbar buttons, menus, sidebar tabs, hooks.
+        """The menus' actions, then history, search and bookmarks: toolbar buttons,
+        menus, sidebar tabs, hooks.
 
         The app installs them just after the first paint, so that the page shows
         without waiting for their modules; tests install them at once.
         """
         if hasattr(self, "search"):
             return
+        from PySide6.QtGui import QKeySequence
+
         from viewer.bookmark_feature import BookmarkFeature
+        from viewer.comfort import ReadingComfort
         from viewer.history_feature import HistoryFeature
         from viewer.search_feature import SearchFeature
 
+        # Quit's standard key is empty on desktops without a platform theme: Ctrl+Q then.
+        self.bind_keys(self.add_action("file", "&Quit", self.close),
+                       QKeySequence.StandardKey.Quit, "Ctrl+Q")
+        self.add_action("go", "&Contents", self.focus_contents, "Ctrl+Shift+C")
+        self.comfort = ReadingComfort(self)  # find, print, live reload, zoom and theme menus
         self.history = HistoryFeature(self)
         self.search = SearchFeature(self)
         self.bookmarks = BookmarkFeature(self)
@@ -135,7 +161,6 @@ class MainWindow(QMainWindow):
         waiters, self._paint_waiters = self._paint_waiters, []
         # Each on its own turn of the event loop: the page is on screen already,
         # and input stays responsive between them.
-        QTimer.singleShot(0, self._bind_pending_keys)
         for callback in waiters:
             QTimer.singleShot(0, callback)
 
@@ -145,6 +170,8 @@ class MainWindow(QMainWindow):
                    shortcut: str | QKeySequence.StandardKey | None = None,
                    *, tip: str = "") -> QAction:
         """A menu action; every action the window has lives in a menu, with its shortcut."""
+        from PySide6.QtGui import QAction  # not before the first paint: see install_features
+
         action = QAction(text, self)
         if shortcut is not None:
             self.bind_keys(action, shortcut)
@@ -155,26 +182,15 @@ class MainWindow(QMainWindow):
         return action
 
     def bind_keys(self, action: QAction, *keys: str | QKeySequence.StandardKey) -> None:
-        """Give ``action`` these shortcuts (empty and repeated ones dropped).
+        """Give ``action`` these shortcuts (empty and repeated ones dropped)."""
+        from PySide6.QtGui import QKeySequence
 
-        In the app they are bound just after the first paint: making the first
-        key sequences loads Qt's large key enumerations, about 20 ms that the
-        page should not wait for, and no one presses a key that fast.
-        """
-        if self._defer and not self._painted:
-            self._pending_keys.append((action, keys))
-            return
         sequences: list[QKeySequence] = []
         for key in keys:
             sequence = QKeySequence(key)
             if not sequence.isEmpty() and sequence not in sequences:
                 sequences.append(sequence)
         action.setShortcuts(sequences)
-
-    def _bind_pending_keys(self) -> None:
-        pending, self._pending_keys = self._pending_keys, []
-        for action, keys in pending:
-            self.bind_keys(action, *keys)
 
     def add_sidebar_tab(self, widget: QWidget, title: str) -> int:
         return self.sidebar.addTab(widget, title)
@@ -220,7 +236,10 @@ class MainWindow(QMainWindow):
         return True
 
     def follow_link(self, url: QUrl) -> None:
+        from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
+
+        from viewer.links import resolve_link
 
         slug = self.article.slug if self.article else ""
         target = resolve_link(url.toString(), self.library, slug)
@@ -237,8 +256,7 @@ class MainWindow(QMainWindow):
     def _show_article(self, article: Article) -> None:
         self.article = article
         anchors = [s.anchor for s in article.walk() if s.anchor]
-        base = QUrl.fromLocalFile(str(article.path.parent) + "/")
-        self.view.show_html(article_html(article), anchors, base)
+        self.view.show_html(article_html(article), anchors, article.path.parent)
 
     def _on_section_scrolled(self, anchor: str) -> None:
         if self.article is None:

@@ -18,10 +18,9 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from content.places import data_dir
 from viewer.storage import atomic_write, locked, read_document
@@ -33,8 +32,9 @@ THEMES = ("system", "light", "dark")
 ZOOM_RANGE = (0.25, 5.0)
 
 
-@dataclass(frozen=True)
-class Place:
+# Named tuples, not dataclasses: the window reads the state before its first
+# paint, and the dataclasses module alone costs a few milliseconds to import.
+class Place(NamedTuple):
     """A section, and how far down it the reader was.
 
     ``scroll`` is the window's own measure (say, pixels below the section's
@@ -45,11 +45,10 @@ class Place:
     scroll: float = 0.0
 
 
-@dataclass(frozen=True)
-class ReadingState:
+class ReadingState(NamedTuple):
     """Everything in state.json, as one value."""
 
-    positions: Mapping[str, Place] = field(default_factory=lambda: MappingProxyType({}))
+    positions: Mapping[str, Place] = MappingProxyType({})
     zoom: float = 1.0  # a factor on the default text size
     theme: str = "system"  # one of THEMES
 
@@ -119,16 +118,16 @@ class StateFile:
 
     def save_position(self, library_root: Path | str, place: Place) -> ReadingState:
         key = library_key(library_root)
-        return self._change(lambda state: replace(
-            state, positions=MappingProxyType({**state.positions, key: place})))
+        return self._change(lambda state: state._replace(
+            positions=MappingProxyType({**state.positions, key: place})))
 
     def save_zoom(self, zoom: float) -> ReadingState:
-        return self._change(lambda state: replace(state, zoom=_clamp_zoom(zoom)))
+        return self._change(lambda state: state._replace(zoom=_clamp_zoom(zoom)))
 
     def save_theme(self, theme: str) -> ReadingState:
         if theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
-        return self._change(lambda state: replace(state, theme=theme))
+        return self._change(lambda state: state._replace(theme=theme))
 
     def _read(self) -> ReadingState:
         document = read_document(self.path, kind=FORMAT, version=FORMAT_VERSION)

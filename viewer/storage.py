@@ -22,11 +22,10 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 
 from content.files import atomic_write as write_atomically
 
@@ -41,8 +40,7 @@ class NewerFormat(StorageError):
     """The file was written by a newer version of the viewer; we leave it alone."""
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
     """What a versioned JSON file holds, and what the reader must be told about it."""
 
     body: dict[str, Any]  # empty when there is no file yet, or it was moved aside
@@ -112,7 +110,7 @@ else:
 
 def move_aside(path: Path) -> Path:
     """Rename an unreadable file to ``NAME.corrupt-<UTC time>`` and return the new path."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     target = path.with_name(f"{path.name}.corrupt-{stamp}")
     count = 1
     while target.exists():

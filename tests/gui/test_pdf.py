@@ -86,7 +86,7 @@ def test_pdf_command_mistakes_are_one_line(tmp_path: Path) -> None:
 def test_export_pdf_from_the_file_menu(
         qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
     window = open_window(target=f"{SLUG}#legacy-and-reforms")
-    window.comfort.appearance.set_theme("dark")  # paper stays white whatever the screen shows
+    window.appearance.set_theme("dark")  # paper stays white whatever the screen shows
     activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_E,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)

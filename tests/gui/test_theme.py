@@ -57,7 +57,7 @@ def test_dark_theme_switches_the_page_and_the_window_and_is_kept(
     activate(qtbot, window)
     assert not _window_is_dark(window)
     assert _text_colour(window, "The legacy of").name() == LIGHT["text"]
-    with qtbot.waitSignal(window.comfort.appearance.themeChanged) as changed:
+    with qtbot.waitSignal(window.appearance.themeChanged) as changed:
         qtbot.keyClick(window, Qt.Key.Key_D,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert changed.args == [True]
@@ -82,7 +82,7 @@ def test_dark_theme_switches_the_page_and_the_window_and_is_kept(
     # A new window (a restart) opens dark.
     again = MainWindow(window.library)
     qtbot.addWidget(again)
-    assert again.comfort.appearance.dark
+    assert again.appearance.dark
     assert _theme_action(again, "&Dark").isChecked()
 
 
@@ -102,7 +102,7 @@ def test_back_to_light_gives_the_platform_palette_back(
 
 def test_system_theme_follows_the_system_scheme(qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
-    appearance = window.comfort.appearance
+    appearance = window.appearance
     assert appearance.choice == "system" and not appearance.dark
     hints = QGuiApplication.styleHints()
     # What the platform does when the desktop turns dark (offscreen has no desktop).
@@ -141,7 +141,7 @@ def test_links_tables_and_code_are_readable_in_both_themes(
         "| Head | Cell |\n|---|---|\n| one | two |\n\n## Part\n\nEnd.\n")})
     window = open_window(library)
     for dark, colours in ((False, LIGHT), (True, DARK)):
-        window.comfort.appearance.set_theme("dark" if dark else "light")
+        window.appearance.set_theme("dark" if dark else "light")
         assert _text_colour(window, "part").name() == colours["link"]
         assert _text_colour(window, "some code").name() == colours["code-text"]
         head = window.view.document().find("Head")

@@ -124,19 +124,21 @@ def test_screenshot_from_the_command_line(tmp_path: Path) -> None:
 
 
 def test_the_app_paints_first_then_installs_its_features(qtbot: QtBot) -> None:
-    """As `encyclopedia open` builds it: the page first, then keys, search, bookmarks."""
+    """As `encyclopedia open` builds it: the page first, then menus, search, bookmarks."""
     from content import load_library
     from viewer.mainwindow import MainWindow
 
     window = MainWindow(load_library(), defer_features=True)
     qtbot.addWidget(window)
     window.navigate(f"{SLUG}#legacy-and-reforms")
-    assert not hasattr(window, "search")
-    quit_action = next(a for a in window.menus["file"].actions() if "Quit" in a.text())
-    assert quit_action.shortcuts() == []  # not yet: the page must not wait for key tables
+    assert not hasattr(window, "search") and not hasattr(window, "comfort")
+    # Not yet: the page must not wait for the menus' actions and their key tables.
+    assert all(not menu.actions() for menu in window.menus.values())
     with qtbot.waitSignal(window.featuresInstalled, timeout=5000):
         window.show()
-    qtbot.waitUntil(lambda: bool(quit_action.shortcuts()))
+    quit_action = next(a for a in window.menus["file"].actions() if "Quit" in a.text())
+    assert quit_action.shortcuts()
+    assert window.menus["file"].actions()[-1] is quit_action
     assert [window.sidebar.tabText(i) for i in range(window.sidebar.count())] == [
         "Contents", "Search", "Bookmarks"]
     qtbot.waitUntil(window.search.field.isVisible)

@@ -40,7 +40,7 @@ def test_keys_zoom_the_text_and_the_zoom_survives_a_restart(
     heading = _text_points(window, "Legacy and Reforms")
     qtbot.keyClick(window, Qt.Key.Key_Equal, CTRL)  # Ctrl+=
     qtbot.keyClick(window, Qt.Key.Key_Plus, CTRL)  # Ctrl++
-    appearance = window.comfort.appearance
+    appearance = window.appearance
     assert appearance.zoom == 1.25
     # Body text and headings both grew, and the reader is still at their section.
     assert _text_points(window, "The legacy of") == body * 1.25
@@ -50,14 +50,14 @@ def test_keys_zoom_the_text_and_the_zoom_survives_a_restart(
     assert StateFile().load().zoom == 1.25
 
     again = open_window(target=f"{SLUG}#legacy-and-reforms")
-    assert again.comfort.appearance.zoom == 1.25
+    assert again.appearance.zoom == 1.25
     assert _text_points(again, "The legacy of") == body * 1.25
 
     activate(qtbot, again)
     qtbot.keyClick(again, Qt.Key.Key_Minus, CTRL)
-    assert again.comfort.appearance.zoom == 1.1
+    assert again.appearance.zoom == 1.1
     qtbot.keyClick(again, Qt.Key.Key_0, CTRL)
-    assert again.comfort.appearance.zoom == 1.0
+    assert again.appearance.zoom == 1.0
     assert _text_points(again, "The legacy of") == body
     assert StateFile().load().zoom == 1.0
 
@@ -65,7 +65,7 @@ def test_keys_zoom_the_text_and_the_zoom_survives_a_restart(
 def test_ctrl_wheel_zooms_and_a_plain_wheel_scrolls(
         qtbot: QtBot, open_window: OpenWindow) -> None:
     window = open_window()
-    appearance = window.comfort.appearance
+    appearance = window.appearance
     bar = window.view.verticalScrollBar()
     _wheel(window, -120, Qt.KeyboardModifier.NoModifier)
     assert appearance.zoom == 1.0 and bar.value() > 0
