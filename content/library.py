@@ -21,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 BUILTIN_ARTICLES = Path(__file__).resolve().parent / "articles"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+UTF8_BOM = b"\xef\xbb\xbf"  # dropped by hand: the utf-8-sig codec costs an import
 
 
 # The records are named tuples rather than dataclasses: the window loads the
@@ -172,10 +173,11 @@ def read_article(root: Path, file: Path) -> tuple[Article, str | None]:
     """One file as an Article, and a warning if it needed repair to be read."""
     raw = file.read_bytes()
     warning = None
+    text = raw[len(UTF8_BOM):] if raw.startswith(UTF8_BOM) else raw
     try:
-        source = raw.decode("utf-8-sig")
+        source = text.decode("utf-8")
     except UnicodeDecodeError as error:
-        source = raw.decode("utf-8-sig", errors="replace")
+        source = text.decode("utf-8", errors="replace")
         warning = f"{file}: not valid UTF-8 (byte {error.start}); shown with replacement characters"
     source = source.replace("\r\n", "\n").replace("\r", "\n")
     return parse_article(slug_for(root, file), file, source, raw), warning

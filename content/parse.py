@@ -10,28 +10,30 @@ the id its rendered heading carries.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import NamedTuple
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^(#{1,6})(.*?)$")
-_SETEXT = re.compile(r"^(=+|-+)[ \t]*$")
-_RULE = re.compile(r"^ {0,3}([-*_])[ \t]*(\1[ \t]*){2,}$")
-_NOT_PARAGRAPH = re.compile(r"^(    |\t|>|<|\s*([-*+]|\d+[.)])\s|\s*\|)")
+# Patterns are strings, compiled (and cached) by ``re`` on first use, and each is
+# tried only on lines that could match it: the window reads the library before its
+# first paint, and most articles never need most of them.
+_FENCE = r"^ {0,3}(`{3,}|~{3,})"
+_ATX = r"^(#{1,6})(.*?)$"
+_SETEXT = r"^(=+|-+)[ \t]*$"
+_RULE = r"^ {0,3}([-*_])[ \t]*(\1[ \t]*){2,}$"
+_NOT_PARAGRAPH = r"^(    |\t|>|<|\s*([-*+]|\d+[.)])\s|\s*\|)"
 # A raw HTML block: Python-Markdown leaves its inside alone, headings included.
-_HTML_BLOCK = re.compile(r"^<(address|article|aside|blockquote|details|div|dl|fieldset|figure|"
-                         r"footer|form|h[1-6]|header|iframe|nav|ol|p|pre|script|section|style|"
-                         r"table|ul)\b", re.IGNORECASE)
-_EXPLICIT_ID = re.compile(r"\s*\{\s*:?[^}]*?#([^\s}]+)[^}]*\}\s*$")
-_ATTR_LIST = re.compile(r"\s*\{\s*:?[^}]*\}\s*$")
-_CLOSING_HASHES = re.compile(r"\s+#+\s*$|^#+\s*$")
-_INLINE_MARKUP = [
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # links and images keep their text
-    (re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"`+([^`]*)`+"), r"\1"),
-    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
-    (re.compile(r"(?<!\w)([*_])(.+?)\1(?!\w)"), r"\2"),
-    (re.compile(r"<[^>]+>"), ""),
+_HTML_BLOCK = (r"(?i)^<(address|article|aside|blockquote|details|div|dl|fieldset|figure|"
+               r"footer|form|h[1-6]|header|iframe|nav|ol|p|pre|script|section|style|"
+               r"table|ul)\b")
+_EXPLICIT_ID = r"\s*\{\s*:?[^}]*?#([^\s}]+)[^}]*\}\s*$"
+_ATTR_LIST = r"\s*\{\s*:?[^}]*\}\s*$"
+_CLOSING_HASHES = r"\s+#+\s*$|^#+\s*$"
+_INLINE_MARKUP = [  # (characters without which it cannot match, pattern, replacement)
+    ("[", r"!?\[([^\]]*)\]\([^)]*\)", r"\1"),  # links and images keep their text
+    ("[", r"!?\[([^\]]*)\]\[[^\]]*\]", r"\1"),
+    ("`", r"`+([^`]*)`+", r"\1"),
+    ("*_", r"(\*\*|__)(.+?)\1", r"\2"),
+    ("*_", r"(?<!\w)([*_])(.+?)\1(?!\w)", r"\2"),
+    ("<", r"<[^>]+>", ""),
 ]
 
 
@@ -60,7 +62,10 @@ def slugify(text: str) -> str:
     >>> slugify("七千人大会 (1962)")
     '七千人大会-1962'
     """
-    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():  # NFKC leaves ASCII alone, and unicodedata costs an import
+        import unicodedata
+
+        text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[^\w\s-]", "", text).strip().lower()
     return re.sub(r"[-\s]+", "-", text)
 
@@ -78,8 +83,9 @@ def unique_anchor(anchor: str, taken: set[str]) -> str:
 
 def plain_heading(text: str) -> str:
     """A heading's visible text, with inline Markdown removed."""
-    for pattern, replacement in _INLINE_MARKUP:
-        text = pattern.sub(replacement, text)
+    for triggers, pattern, replacement in _INLINE_MARKUP:
+        if any(char in text for char in triggers):
+            text = re.sub(pattern, replacement, text)
     return " ".join(text.split())
 
 
@@ -145,13 +151,14 @@ def outline(source: str) -> Outline:
                 html_end = None
             previous_is_text = False
             continue
-        starts_html = _HTML_BLOCK.match(line)
+        starts_html = re.match(_HTML_BLOCK, line) if line.startswith("<") else None
         if starts_html and not previous_is_text and fence is None:
             closing = f"</{starts_html.group(1).lower()}>"
             if closing not in line.lower():
                 html_end = closing
             continue
-        opened = _FENCE.match(line)
+        first = line.lstrip(" ")[:1]
+        opened = re.match(_FENCE, line) if first in ("`", "~") else None
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
                 fence = None
@@ -161,8 +168,9 @@ def outline(source: str) -> Outline:
             fence = opened.group(1)
             previous_is_text = False
             continue
-        atx = _ATX.match(line)
-        setext = _SETEXT.match(line) if previous_is_text else None
+        atx = re.match(_ATX, line) if line.startswith("#") else None
+        setext = (re.match(_SETEXT, line)
+                  if previous_is_text and line[:1] in ("=", "-") else None)
         if atx and _ends_in_escape(atx.group(2)):
             atx = None  # Python-Markdown reads a trailing backslash as a paragraph
         if atx:
@@ -171,7 +179,7 @@ def outline(source: str) -> Outline:
         elif setext:
             level, text = (1 if setext.group(1)[0] == "=" else 2), lines[number - 1]
             target = number - 1
-        elif _RULE.match(line):
+        elif first in ("-", "*", "_") and re.match(_RULE, line):
             # A rule ends its block, unless it opens one and is underlined: Python-Markdown
             # tries setext headings first.
             previous_is_text, block_start = block_start, True
@@ -183,13 +191,13 @@ def outline(source: str) -> Outline:
             if in_code and not indented and line.strip():
                 block_start = True
             in_code = indented and (block_start or in_code)
-            is_text = bool(line.strip()) and not _NOT_PARAGRAPH.match(line)
+            is_text = bool(line.strip()) and not re.match(_NOT_PARAGRAPH, line)
             previous_is_text = is_text and block_start
             block_start = not line.strip()
             continue
         previous_is_text = False
         block_start = True  # a heading ends its block
-        explicit = _EXPLICIT_ID.search(text)
+        explicit = re.search(_EXPLICIT_ID, text) if "{" in text else None
         anchor = explicit.group(1) if explicit else slugify(plain_heading(_strip_heading(text)))
         title = plain_heading(_strip_heading(text)) or anchor
         headings.append(Heading(level, title, unique_anchor(anchor, taken), target))
@@ -201,5 +209,8 @@ def _ends_in_escape(text: str) -> bool:
 
 
 def _strip_heading(text: str) -> str:
-    text = _ATTR_LIST.sub("", text)
-    return _CLOSING_HASHES.sub("", text).strip()
+    if "{" in text:
+        text = re.sub(_ATTR_LIST, "", text)
+    if "#" in text:
+        text = re.sub(_CLOSING_HASHES, "", text)
+    return text.strip()
