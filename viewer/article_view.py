@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.theme import page_html
@@ -60,12 +60,8 @@ class ArticleView(QTextBrowser):
         self.column_width = READING_WIDTH  # px; the zoom widens it with the text
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
         self.document().documentLayout().documentSizeChanged.connect(self._layout_changed)
-        self.viewport().installEventFilter(self)
 
     # --- content -----------------------------------------------------------------
-
-    def set_stylesheet(self, css: str) -> None:
-        self._stylesheet = css
 
     def show_html(self, html: str, anchors: list[str], base_dir: Path | None = None) -> None:
         """Show an article's HTML; ``anchors`` are its section anchors in order.
@@ -185,6 +181,8 @@ class ArticleView(QTextBrowser):
         return self._reading
 
     def _top_of(self, anchor: str) -> float:
+        if not anchor:
+            return 0.0  # the lead: no need to lay out the whole page to know that
         self._ensure_positions()
         if anchor in self._anchors:
             return max(0.0, self._positions[self._anchors.index(anchor)] - HEADROOM)
@@ -277,12 +275,14 @@ class ArticleView(QTextBrowser):
             self._current = anchor
             self.sectionScrolled.emit(anchor)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (self._awaiting_paint and watched is self.viewport()
-                and event.type() == QEvent.Type.Paint):
+    def paintEvent(self, event: QEvent) -> None:  # type: ignore[override]
+        # The viewport's paints come here. (An event filter on the viewport would
+        # do as well, but would bring every event it gets into Python, each kind
+        # costing its wrapper type before the first paint.)
+        super().paintEvent(event)  # type: ignore[arg-type]
+        if self._awaiting_paint:
             self._awaiting_paint = False
             QTimer.singleShot(0, self.painted.emit)
-        return super().eventFilter(watched, event)
 
 
 def _block_anchors(block: QTextBlock) -> list[str]:

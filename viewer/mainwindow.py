@@ -27,14 +27,13 @@ from viewer.appearance import Appearance
 from viewer.article_view import ArticleView
 from viewer.session import Session
 from viewer.state import StateFile
-from viewer.theme import page_stylesheet
 from viewer.tree import SectionTree
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
     from viewer.bookmark_feature import BookmarkFeature
     from viewer.comfort import ReadingComfort
@@ -62,8 +61,7 @@ class MainWindow(QMainWindow):
 
         self.tree = SectionTree()
         self.tree.set_library(library)
-        self.view = ArticleView()
-        self.view.set_stylesheet(page_stylesheet())
+        self.view = ArticleView()  # its stylesheet comes with the theme, below
         # The article and, below it, the find bar when it is open.
         self.article_pane = QWidget()
         self.article_pane.setObjectName("articlePane")
@@ -146,6 +144,10 @@ class MainWindow(QMainWindow):
         self.bookmarks = BookmarkFeature(self)
         self.session.restore_sidebar_tab()
         self.featuresInstalled.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.save()
+        super().closeEvent(event)
 
     def when_painted(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` once the first page is on screen (soon, if it already is)."""

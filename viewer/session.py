@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, QTimer
 
 from content.places import data_dir
 from viewer.place import place_of, show_place
@@ -44,7 +44,6 @@ class Session(QObject):
         self._timer.timeout.connect(self.save_place)
         window.navigated.connect(self._save_soon)
         window.view.verticalScrollBar().valueChanged.connect(self._save_soon)
-        window.installEventFilter(self)
         app = QCoreApplication.instance()
         if app is not None:
             # Quitting from elsewhere (the session manager, app.quit) sends no Close.
@@ -109,6 +108,7 @@ class Session(QObject):
         self._timer.start()  # restarted by each step: saved once the reader pauses
 
     def save(self) -> None:
+        """The place and the layout, now: the window calls this as it closes."""
         self.save_place()
         self.save_layout()
 
@@ -148,10 +148,6 @@ class Session(QObject):
         for message in messages:
             self.window.statusBar().showMessage(message, MESSAGE_MS)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.save()
-        return super().eventFilter(watched, event)
 
 
 def _tab_name(text: str) -> str:
