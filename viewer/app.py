@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
 import time
@@ -18,6 +19,10 @@ from content import Library, UnknownSection, load_library
 
 APP_ID = "encyclopedia"
 DEFAULT_SIZE = "1200x800"
+# The window's Qt-free modules, imported before Qt on purpose: once PySide is
+# loaded, each module imported for the first time costs more (PySide's import
+# hook sees every import), about 1.5 ms for these on the first paint's path.
+QT_FREE_FIRST = ("content.pages", "viewer.place", "viewer.state", "viewer.theme", "viewer.zoom")
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -51,6 +56,8 @@ def run_window(args: argparse.Namespace) -> int:
     if args.screenshot is not None and not has_display:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    for name in QT_FREE_FIRST:
+        importlib.import_module(name)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

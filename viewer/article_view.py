@@ -228,11 +228,16 @@ class ArticleView(QTextBrowser):
         The bottom margin lets even the last, short section scroll to the top,
         so a search hit or a tree click always lands with its heading first.
         """
-        frame = self.document().rootFrame()
+        document = self.document()
+        frame = document.rootFrame()
         fmt = frame.frameFormat()
-        width = self.viewport().width()
+        # The viewport's size, without asking for the viewport: the first Python
+        # handle on it costs PySide ~6 ms of type lookups before the first paint.
+        # QTextEdit lays the page out as wide as the viewport, and nothing scrolls
+        # sideways, so the viewport is as high as the view's contents.
+        width = int(document.pageSize().width())
         side = max(SIDE_MARGIN, (width - self.column_width) // 2)
-        bottom = max(0, self.viewport().height() - 80)
+        bottom = max(0, self.contentsRect().height() - 80)
         if (fmt.leftMargin(), fmt.rightMargin(), fmt.bottomMargin()) != (side, side, bottom):
             fmt.setLeftMargin(side)
             fmt.setRightMargin(side)

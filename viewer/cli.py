@@ -151,12 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     module_name = {"import": "textimport"}.get(args.command, args.command)
     from content import ContentError
 
+    if args.command == "open":
+        # Starting the window allocates many objects that live as long as it
+        # does (Qt's types and enums among them): looking for garbage among them
+        # is wasted work. The window turns collection on once it has painted.
+        gc.disable()
+    else:
+        gc.enable()  # python -m viewer turned it off until the command was known
     try:
-        if args.command == "open":
-            # Starting the window allocates many objects that live as long as it
-            # does (Qt's types and enums among them): looking for garbage among
-            # them is wasted work. The window turns collection on once it has painted.
-            gc.disable()
         module = importlib.import_module(f"viewer.commands.{module_name}")
         return int(module.run(args))
     except (CommandError, ContentError) as error:
