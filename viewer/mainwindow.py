@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         self.toolbar.setObjectName("navigationToolbar")
         self.toolbar.setMovable(False)
         self.addToolBar(self.toolbar)
+        self._reserve_toolbar_height()
+        self.statusBar()  # there from the first paint: the features write to it
         self.menus: dict[str, QMenu] = {}
         for key, title in (("file", "&File"), ("edit", "&Edit"), ("view", "&View"),
                            ("go", "&Go"), ("bookmarks", "&Bookmarks"), ("help", "&Help")):
@@ -117,6 +120,16 @@ class MainWindow(QMainWindow):
             self.when_painted(self.install_features)
         else:
             self.install_features()
+
+    def _reserve_toolbar_height(self) -> None:
+        """Make the toolbar as tall now as its buttons, installed after the first
+        paint, will make it: the page must not move down once it is on screen."""
+        probe = QToolButton()
+        probe.setIconSize(self.toolbar.iconSize())
+        action = self.toolbar.addWidget(probe)
+        self.toolbar.setMinimumHeight(self.toolbar.sizeHint().height())
+        self.toolbar.removeAction(action)
+        action.deleteLater()  # and the probe with it
 
     def install_features(self) -> None:
         """The menus' actions, then history, search and bookmarks: toolbar buttons,

@@ -134,8 +134,18 @@ def test_the_app_paints_first_then_installs_its_features(qtbot: QtBot) -> None:
     assert not hasattr(window, "search") and not hasattr(window, "comfort")
     # Not yet: the page must not wait for the menus' actions and their key tables.
     assert all(not menu.actions() for menu in window.menus.values())
+    def where_the_page_is() -> tuple[int, int, int, int]:
+        corner = window.view.mapTo(window, window.view.rect().topLeft())
+        return corner.x(), corner.y(), window.view.width(), window.view.height()
+
+    at_first_paint = []
+    window.view.painted.connect(lambda: at_first_paint.append(where_the_page_is()))
     with qtbot.waitSignal(window.featuresInstalled, timeout=5000):
         window.show()
+    # The toolbar's buttons and the status bar come later, in room kept for them:
+    # the page does not move once it is on screen.
+    qtbot.waitUntil(lambda: window.search.field.isVisible())
+    assert at_first_paint == [where_the_page_is()]
     quit_action = next(a for a in window.menus["file"].actions() if "Quit" in a.text())
     assert quit_action.shortcuts()
     assert window.menus["file"].actions()[-1] is quit_action
