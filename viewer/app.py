@@ -21,7 +21,7 @@ APP_ID = "encyclopedia"
 DEFAULT_SIZE = "1200x800"
 # The window's Qt-free modules, imported before Qt on purpose: once PySide is
 # loaded, each module imported for the first time costs more (PySide's import
-# hook sees every import), about 1.5 ms for these on the first paint's path.
+# hook sees every import), about 1 ms for these on the first paint's path.
 QT_FREE_FIRST = ("content.pages", "viewer.place", "viewer.state", "viewer.theme", "viewer.zoom")
 
 
@@ -130,7 +130,7 @@ def _spare_pyside_source_scans() -> None:
     each of ours), looking for "PySide6": such a module might use its ``from
     __feature__ import`` switches. None of ours does, and a module loaded before
     PySide cannot have: marking them as PySide marks modules that do not use it
-    (-1) spares about 5 ms of start-up. Should a PySide version keep that table
+    (-1) spares about 4 ms of start-up. Should a PySide version keep that table
     elsewhere, this does nothing.
     """
     feature = sys.modules.get("shibokensupport.feature")
