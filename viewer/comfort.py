@@ -56,8 +56,7 @@ class ReadingComfort(QObject):
         self._follow_library(window.library)
         window.libraryChanged.connect(self._follow_library)
 
-        self.appearance = window.appearance
-        self.appearance.install_actions()
+        window.appearance.install_actions()
         # The rest is built when first used.
         self.print_action = window.add_action(
             "file", "&Print…", lambda: self.printing.print_article(),
