@@ -28,13 +28,14 @@ _EXPLICIT_ID = r"\s*\{\s*:?[^}]*?#([^\s}]+)[^}]*\}\s*$"
 _ATTR_LIST = r"\s*\{\s*:?[^}]*\}\s*$"
 _CLOSING_HASHES = r"\s+#+\s*$|^#+\s*$"
 _INLINE_MARKUP = [  # (characters without which it cannot match, pattern, replacement)
-    ("[", r"!?\[([^\]]*)\]\([^)]*\)", r"\1"),  # links and images keep their text
-    ("[", r"!?\[([^\]]*)\]\[[^\]]*\]", r"\1"),
-    ("`", r"`+([^`]*)`+", r"\1"),
-    ("*_", r"(\*\*|__)(.+?)\1", r"\2"),
-    ("*_", r"(?<!\w)([*_])(.+?)\1(?!\w)", r"\2"),
-    ("<", r"<[^>]+>", ""),
+    (frozenset("["), r"!?\[([^\]]*)\]\([^)]*\)", r"\1"),  # links and images keep their text
+    (frozenset("["), r"!?\[([^\]]*)\]\[[^\]]*\]", r"\1"),
+    (frozenset("`"), r"`+([^`]*)`+", r"\1"),
+    (frozenset("*_"), r"(\*\*|__)(.+?)\1", r"\2"),
+    (frozenset("*_"), r"(?<!\w)([*_])(.+?)\1(?!\w)", r"\2"),
+    (frozenset("<"), r"<[^>]+>", ""),
 ]
+_MARKUP_CHARS = frozenset().union(*(triggers for triggers, _, _ in _INLINE_MARKUP))
 
 
 class Heading(NamedTuple):
@@ -83,9 +84,10 @@ def unique_anchor(anchor: str, taken: set[str]) -> str:
 
 def plain_heading(text: str) -> str:
     """A heading's visible text, with inline Markdown removed."""
-    for triggers, pattern, replacement in _INLINE_MARKUP:
-        if any(char in text for char in triggers):
-            text = re.sub(pattern, replacement, text)
+    if not _MARKUP_CHARS.isdisjoint(text):  # most headings are plain words
+        for triggers, pattern, replacement in _INLINE_MARKUP:
+            if not triggers.isdisjoint(text):
+                text = re.sub(pattern, replacement, text)
     return " ".join(text.split())
 
 
@@ -191,15 +193,18 @@ def outline(source: str) -> Outline:
             if in_code and not indented and line.strip():
                 block_start = True
             in_code = indented and (block_start or in_code)
-            is_text = bool(line.strip()) and not re.match(_NOT_PARAGRAPH, line)
+            # A line that starts with a letter is a paragraph's, whatever follows.
+            is_text = bool(line.strip()) and (
+                line[0].isalpha() or not re.match(_NOT_PARAGRAPH, line))
             previous_is_text = is_text and block_start
             block_start = not line.strip()
             continue
         previous_is_text = False
         block_start = True  # a heading ends its block
         explicit = re.search(_EXPLICIT_ID, text) if "{" in text else None
-        anchor = explicit.group(1) if explicit else slugify(plain_heading(_strip_heading(text)))
-        title = plain_heading(_strip_heading(text)) or anchor
+        plain = plain_heading(_strip_heading(text))
+        anchor = explicit.group(1) if explicit else slugify(plain)
+        title = plain or anchor
         headings.append(Heading(level, title, unique_anchor(anchor, taken), target))
     return Outline(meta, headings, body)
 
