@@ -1,4 +1,10 @@
-"""The Contents tree: every article with its sections nested below it."""
+"""The Contents tree: every article with its sections nested below it.
+
+A small library is shown whole and expanded. In a big one (a wiki export of
+thousands of articles) only the articles are made at first; an article's
+sections are made when it is expanded or one of them is shown, so the window
+does not wait for tens of thousands of rows before its first paint.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from content import Library, Section
 # costs about 12 ms at start-up, before the first paint.
 ID_ROLE = 0x0100
 TRAIL_SEPARATOR = " › "  # the heading trail: "Article › Section"
+SHOWN_WHOLE = 20  # articles up to which the tree is made, and expanded, at once
 
 
 class SectionTree(QTreeWidget):
@@ -24,33 +31,61 @@ class SectionTree(QTreeWidget):
         self.setUniformRowHeights(True)
         self.setExpandsOnDoubleClick(False)
         self._items: dict[str, QTreeWidgetItem] = {}
+        # Articles whose sections are not made yet: their row, by article slug.
+        self._unfilled: dict[str, tuple[QTreeWidgetItem, Section]] = {}
         self.itemClicked.connect(self._activate)
         self.itemActivated.connect(self._activate)
+        self.itemExpanded.connect(self._fill)
 
     def set_library(self, library: Library) -> None:
         self.clear()
         self._items.clear()
+        self._unfilled.clear()
+        whole = len(library.articles) <= SHOWN_WHOLE
+        bold = None
         for article in library.articles:
-            top = self._add(self.invisibleRootItem(), article.lead)
-            font = top.font(0)
-            font.setBold(True)
-            top.setFont(0, font)
-        if library.articles and len(library.articles) <= 20:
+            top = self._row(self.invisibleRootItem(), article.lead)
+            if bold is None:
+                bold = top.font(0)
+                bold.setBold(True)
+            top.setFont(0, bold)
+            if whole:
+                self._add_children(top, article.lead)
+            elif article.lead.children:
+                top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+                self._unfilled[article.slug] = (top, article.lead)
+        if library.articles and whole:
             self.expandAll()
         elif library.articles:
+            self._fill(self.topLevelItem(0))
             self.topLevelItem(0).setExpanded(True)
 
-    def _add(self, parent: QTreeWidgetItem, section: Section) -> QTreeWidgetItem:
+    def _row(self, parent: QTreeWidgetItem, section: Section) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [section.title])
         item.setData(0, ID_ROLE, section.id)
         item.setToolTip(0, TRAIL_SEPARATOR.join(section.trail))
         self._items[section.id] = item
-        for child in section.children:
-            self._add(item, child)
         return item
 
+    def _add_children(self, item: QTreeWidgetItem, section: Section) -> None:
+        for child in section.children:
+            self._add_children(self._row(item, child), child)
+
+    def _fill(self, item: QTreeWidgetItem) -> None:
+        """Make an article's section rows, the first time they are wanted."""
+        slug = str(item.data(0, ID_ROLE)).partition("#")[0]
+        unfilled = self._unfilled.pop(slug, None)
+        if unfilled is not None:
+            self._add_children(*unfilled)
+
     def item_for(self, section_id: str) -> QTreeWidgetItem | None:
-        return self._items.get(section_id)
+        item = self._items.get(section_id)
+        if item is None:
+            unfilled = self._unfilled.get(section_id.partition("#")[0])
+            if unfilled is not None:
+                self._fill(unfilled[0])
+                item = self._items.get(section_id)
+        return item
 
     def selected_id(self) -> str | None:
         item = self.currentItem()
@@ -58,7 +93,7 @@ class SectionTree(QTreeWidget):
 
     def show_section(self, section_id: str) -> None:
         """Select a section without emitting ``sectionActivated``."""
-        item = self._items.get(section_id)
+        item = self.item_for(section_id)
         if item is None or item is self.currentItem():
             return
         self.blockSignals(True)

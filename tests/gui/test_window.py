@@ -134,6 +134,7 @@ def test_the_app_paints_first_then_installs_its_features(qtbot: QtBot) -> None:
     assert not hasattr(window, "search") and not hasattr(window, "comfort")
     # Not yet: the page must not wait for the menus' actions and their key tables.
     assert all(not menu.actions() for menu in window.menus.values())
+
     def where_the_page_is() -> tuple[int, int, int, int]:
         corner = window.view.mapTo(window, window.view.rect().topLeft())
         return corner.x(), corner.y(), window.view.width(), window.view.height()
@@ -153,3 +154,37 @@ def test_the_app_paints_first_then_installs_its_features(qtbot: QtBot) -> None:
         "Contents", "Search", "Bookmarks"]
     qtbot.waitUntil(window.search.field.isVisible)
     assert text_at_top(window) == "Legacy and Reforms"
+
+
+def test_a_big_library_makes_an_articles_sections_when_they_are_wanted(
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    root = write_library(tmp_path / "wiki", {
+        f"topic-{n:02d}.md": f"# Topic {n}\n\nLead {n}.\n\n## Origins {n}\n\nText.\n\n"
+                             f"### Early days {n}\n\nText.\n\n## Legacy {n}\n\nText.\n"
+        for n in range(40)})
+    window = open_window(root)
+    tree = window.tree
+    assert tree.topLevelItemCount() == 40
+    first, later = tree.topLevelItem(0), tree.topLevelItem(30)
+    assert first.isExpanded() and first.childCount() == 2
+    assert not later.isExpanded() and later.childCount() == 0  # not made yet
+
+    # Going to a section of an article not yet made shows it, selected.
+    window.navigate("topic-30#early-days-30")
+    assert tree.currentItem().text(0) == "Early days 30"
+    assert later.isExpanded() and later.childCount() == 2
+
+    # Opening an article with the keyboard makes its sections; clicking one goes there.
+    other = tree.topLevelItem(20)
+    tree.setFocus()
+    tree.setCurrentItem(other)
+    qtbot.keyClick(tree, Qt.Key.Key_Right)
+    qtbot.waitUntil(other.isExpanded)
+    assert [other.child(i).text(0) for i in range(other.childCount())] == [
+        "Origins 20", "Legacy 20"]
+    with qtbot.waitSignal(window.navigated) as navigated:
+        click_tree_item(qtbot, window, "Legacy 20")
+    assert navigated.args == ["topic-20#legacy-20"]
+    assert text_at_top(window) == "Legacy 20"
