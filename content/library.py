@@ -9,6 +9,7 @@ slug, or ``slug#anchor`` when the article opens with its own ``#`` title.
 from __future__ import annotations
 
 import logging
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,13 +136,13 @@ def load_library(path: Path | str | None = None) -> Library:
     if path.is_dir():
         root, files = path, markdown_files(path)
     elif path.suffix.lower() in MARKDOWN_SUFFIXES:
-        root, files = path.parent, [path]
+        root, files = path.parent, [(path.stem, path)]
     else:
         raise NotMarkdown(f"not a Markdown file or a folder: {path}")
     articles, warnings = [], []
-    for file in files:
+    for slug, file in files:
         try:
-            article, warning = read_article(root, file)
+            article, warning = read_article(slug, file)
         except OSError as error:
             warnings.append(f"{file}: cannot read ({error.strerror or error})")
             continue
@@ -153,23 +154,33 @@ def load_library(path: Path | str | None = None) -> Library:
     return Library(root.resolve(), tuple(articles), tuple(warnings))
 
 
-def markdown_files(folder: Path) -> list[Path]:
-    """Markdown files below ``folder`` in a stable order, hidden folders skipped."""
-    found = []
-    for file in folder.rglob("*"):
-        relative = file.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
+def markdown_files(folder: Path) -> list[tuple[str, Path]]:
+    """(slug, path) of the Markdown files below ``folder``, in a stable order.
+
+    Hidden files and folders are skipped, and so are folders one cannot read.
+    The slug is the path below ``folder`` without its suffix, with ``/``.
+    """
+    found: list[tuple[str, str]] = []
+    pending = [("", str(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                listed = list(entries)
+        except OSError:
             continue
-        if file.suffix.lower() in MARKDOWN_SUFFIXES and file.is_file():
-            found.append(file)
-    return sorted(found, key=lambda f: f.relative_to(folder).as_posix().lower())
+        for entry in listed:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((f"{prefix}{entry.name}/", entry.path))
+            elif entry.name.lower().endswith(MARKDOWN_SUFFIXES) and entry.is_file():
+                found.append((f"{prefix}{entry.name}", entry.path))
+    found.sort(key=lambda item: item[0].lower())
+    return [(os.path.splitext(relative)[0], Path(file)) for relative, file in found]
 
 
-def slug_for(root: Path, file: Path) -> str:
-    return file.relative_to(root).with_suffix("").as_posix()
-
-
-def read_article(root: Path, file: Path) -> tuple[Article, str | None]:
+def read_article(slug: str, file: Path) -> tuple[Article, str | None]:
     """One file as an Article, and a warning if it needed repair to be read."""
     raw = file.read_bytes()
     warning = None
@@ -180,7 +191,7 @@ def read_article(root: Path, file: Path) -> tuple[Article, str | None]:
         source = text.decode("utf-8", errors="replace")
         warning = f"{file}: not valid UTF-8 (byte {error.start}); shown with replacement characters"
     source = source.replace("\r\n", "\n").replace("\r", "\n")
-    return parse_article(slug_for(root, file), file, source, raw), warning
+    return parse_article(slug, file, source, raw), warning
 
 
 def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None) -> Article:

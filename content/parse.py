@@ -63,6 +63,8 @@ def slugify(text: str) -> str:
     >>> slugify("七千人大会 (1962)")
     '七千人大会-1962'
     """
+    if text.isascii() and text.replace(" ", "").isalnum():  # the usual heading: words
+        return "-".join(text.lower().split())
     if not text.isascii():  # NFKC leaves ASCII alone, and unicodedata costs an import
         import unicodedata
 
@@ -159,7 +161,7 @@ def outline(source: str) -> Outline:
             if closing not in line.lower():
                 html_end = closing
             continue
-        first = line.lstrip(" ")[:1]
+        first = line[:4].lstrip(" ")[:1]  # fences and rules allow at most 3 spaces before
         opened = re.match(_FENCE, line) if first in ("`", "~") else None
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
@@ -189,15 +191,15 @@ def outline(source: str) -> Outline:
         else:
             # Python-Markdown underlines only the first line of a block; an indented
             # code block ends at the first line that is not indented.
+            blank = not line or line.isspace()
             indented = line.startswith(("    ", "\t"))
-            if in_code and not indented and line.strip():
+            if in_code and not indented and not blank:
                 block_start = True
             in_code = indented and (block_start or in_code)
             # A line that starts with a letter is a paragraph's, whatever follows.
-            is_text = bool(line.strip()) and (
-                line[0].isalpha() or not re.match(_NOT_PARAGRAPH, line))
+            is_text = not blank and (line[0].isalpha() or not re.match(_NOT_PARAGRAPH, line))
             previous_is_text = is_text and block_start
-            block_start = not line.strip()
+            block_start = blank
             continue
         previous_is_text = False
         block_start = True  # a heading ends its block

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import stat
+import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from content import ContentError, NotMarkdown, UnknownSection, load_library
+from content.parse import slugify
 from content.render import plain_text
 from tests.conftest import SEED, write_library
 
@@ -164,3 +168,11 @@ def test_read_only_content_folder_loads_and_renders(tmp_path: Path) -> None:
     finally:
         tmp_path.chmod(stat.S_IRWXU)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written there
+
+
+@given(st.text(alphabet=string.ascii_letters + string.digits + " _-.,!?\t", max_size=30))
+def test_slugify_keeps_word_characters_and_joins_words_with_hyphens(text: str) -> None:
+    # The rule, as Python-Markdown's toc extension spells it; slugify has a fast
+    # path for plain words, which must give the same anchors.
+    expected = re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", text).strip().lower())
+    assert slugify(text) == expected
