@@ -155,8 +155,18 @@ def outline(source: str) -> Outline:
                 html_end = None
             previous_is_text = False
             continue
+        if fence is None and line[:1].isalpha():
+            # Prose, the common case: no heading, fence, rule or HTML starts with a
+            # letter. As the paragraph branch below would have it:
+            if in_code:
+                block_start = True  # an indented code block ends here
+            in_code = False
+            previous_is_text, block_start = block_start, False
+            continue
         starts_html = re.match(_HTML_BLOCK, line) if line.startswith("<") else None
-        if starts_html and not previous_is_text and fence is None:
+        # A block-level tag at the start of a line starts raw HTML, even in the middle
+        # of a paragraph (Python-Markdown 3 reads it so).
+        if starts_html and fence is None:
             closing = f"</{starts_html.group(1).lower()}>"
             if closing not in line.lower():
                 html_end = closing

@@ -3,6 +3,10 @@
 Both run as fresh processes, interleaved, on the offscreen platform, with the
 same window size and the same HTML, and both notice their first paint the same
 way (in the view's paintEvent). The goal is a median ratio of at most 1.15.
+
+A second row opens a wiki-sized library (the search benchmark's 20,000-section
+corpus, 2,000 files) against the same bare browser showing its first article:
+it shows what reading every file's outline before the first paint costs.
 """
 
 from __future__ import annotations
@@ -30,10 +34,10 @@ def _time_to_paint(command: list[str], env: dict[str, str]) -> float:
 
 
 def run(quick: bool = False) -> list[dict[str, Any]]:
-    from content import load_library
-    from content.pages import article_html
+    from tests.bench.search import write_corpus
 
     runs = 5 if quick else 9
+    rows = []
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ENCYCLOPEDIA_HOME": home,
                "ENCYCLOPEDIA_EXIT_AFTER_PAINT": "1"}
@@ -45,20 +49,41 @@ def run(quick: bool = False) -> list[dict[str, Any]]:
                         *(str(root / package) for package in ("content", "index", "viewer"))],
                        check=True, env=env)
         os.environ["ENCYCLOPEDIA_HOME"] = home
-        page = Path(home) / "page.html"
-        page.write_text(article_html(load_library().articles[0]), encoding="utf-8")
-        ours = [sys.executable, "-m", "viewer", "open", "--size", SIZE]
-        bare = [sys.executable, str(Path(__file__).with_name("bare_browser.py")), str(page), SIZE]
-        _time_to_paint(ours, env)  # warm the OS file cache for both, uncounted
-        _time_to_paint(bare, env)
-        ours_times, bare_times = [], []
-        for _ in range(runs):
-            ours_times.append(_time_to_paint(ours, env))
-            bare_times.append(_time_to_paint(bare, env))
+        rows.append(_compare("start to first paint", None, Path(home), env, runs, goal=GOAL))
+        # A wiki-sized library: the window reads every file's outline before it paints.
+        sections = 2000 if quick else 20000
+        library = Path(home) / "wiki"
+        write_corpus(library, sections)
+        rows.append(_compare(f"  {sections // 1000}k-section library", library, Path(home), env,
+                             runs, goal=None))
+    return rows
+
+
+def _compare(metric: str, content: Path | None, home: Path, env: dict[str, str], runs: int,
+             goal: float | None) -> dict[str, Any]:
+    """Our window on ``content`` against a bare browser showing its first article."""
+    from content import load_library
+    from content.pages import article_html
+
+    page = home / "page.html"
+    page.write_text(article_html(load_library(content).articles[0]), encoding="utf-8")
+    ours = [sys.executable, "-m", "viewer", "open", "--size", SIZE]
+    if content is not None:
+        ours += ["--content", str(content)]
+    bare = [sys.executable, str(Path(__file__).with_name("bare_browser.py")), str(page), SIZE]
+    _time_to_paint(ours, env)  # warm the OS file cache and the page cache, uncounted
+    _time_to_paint(bare, env)
+    ours_times, bare_times = [], []
+    for _ in range(runs):
+        ours_times.append(_time_to_paint(ours, env))
+        bare_times.append(_time_to_paint(bare, env))
     ours_ms = statistics.median(ours_times) * 1000
     bare_ms = statistics.median(bare_times) * 1000
     ratio = ours_ms / bare_ms
-    return [{"metric": f"start to first paint (median of {runs})", "ours": ours_ms,
-             "baseline": bare_ms, "unit": "ms", "ratio": ratio, "goal": f"ratio <= {GOAL}",
-             "met": ratio <= GOAL, "runs_ours_ms": [t * 1000 for t in ours_times],
-             "runs_baseline_ms": [t * 1000 for t in bare_times]}]
+    row: dict[str, Any] = {
+        "metric": f"{metric} (median of {runs})", "ours": ours_ms, "baseline": bare_ms,
+        "unit": "ms", "ratio": ratio, "runs_ours_ms": [t * 1000 for t in ours_times],
+        "runs_baseline_ms": [t * 1000 for t in bare_times]}
+    if goal is not None:
+        row.update(goal=f"ratio <= {goal}", met=ratio <= goal)
+    return row
