@@ -190,7 +190,8 @@ def read_article(slug: str, file: Path) -> tuple[Article, str | None]:
     except UnicodeDecodeError as error:
         source = text.decode("utf-8", errors="replace")
         warning = f"{file}: not valid UTF-8 (byte {error.start}); shown with replacement characters"
-    source = source.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in source:  # most files have plain newlines: no need to copy them
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
     return parse_article(slug, file, source, raw), warning
 
 

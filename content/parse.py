@@ -100,9 +100,9 @@ def split_front_matter(source: str) -> tuple[dict[str, str | list[str]], str]:
     ``key: [a, b]`` and ``key:`` followed by ``- item`` lines. Anything else is
     ignored rather than rejected, so a foreign front matter never hides an article.
     """
-    lines = source.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if source.split("\n", 1)[0].strip() != "---":  # most files have none
         return {}, source
+    lines = source.split("\n")
     for end in range(1, len(lines)):
         if lines[end].strip() in ("---", "..."):
             break
@@ -155,9 +155,14 @@ def outline(source: str) -> Outline:
                 html_end = None
             previous_is_text = False
             continue
-        if fence is None and line[:1].isalpha():
-            # Prose, the common case: no heading, fence, rule or HTML starts with a
-            # letter. As the paragraph branch below would have it:
+        if fence is None and not line:
+            # An empty line, the commonest: it ends the block, as the last branch has it.
+            in_code = previous_is_text = False
+            block_start = True
+            continue
+        if fence is None and line[0].isalpha():
+            # Prose, the next commonest: no heading, fence, rule or HTML starts with
+            # a letter. As the paragraph branch below would have it:
             if in_code:
                 block_start = True  # an indented code block ends here
             in_code = False
