@@ -117,7 +117,15 @@ def queries(words: list[str]) -> list[list[str]]:
 
 
 def _peak_mb() -> float:
+    # On Linux a process's ru_maxrss keeps the peak of whatever it was before exec,
+    # here the benchmark runner that started it, so this process's own peak comes
+    # from VmHWM, which belongs to its address space alone.
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        pass
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024  # kilobytes on Linux
 
