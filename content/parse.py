@@ -15,11 +15,16 @@ from typing import NamedTuple
 # Patterns are strings, compiled (and cached) by ``re`` on first use, and each is
 # tried only on lines that could match it: the window reads the library before its
 # first paint, and most articles never need most of them.
-_FENCE = r"^ {0,3}(`{3,}|~{3,})"
+# A fenced code block as Python-Markdown's fenced_code finds it: an opening fence at
+# the very start of a line, with an optional language or {attributes}, and later
+# exactly the same fence again. An opening fence that is never closed is text.
+_FENCED_BLOCK = (r"(?ms)^(?P<fence>~{3,}|`{3,})[ ]*"
+                 r"(?:\{[^\n]*\}"  # {attributes}, or a language and the lines to highlight
+                 r"|(?:\.?[\w#.+-]*[ ]*)?(?:hl_lines=(?P<quote>[\"']).*?(?P=quote)[ ]*)?)"
+                 r"\n.*?(?<=\n)(?P=fence)[ ]*$")
 _ATX = r"^(#{1,6})(.*?)$"
 _SETEXT = r"^(=+|-+)[ \t]*$"
 _RULE = r"^ {0,3}([-*_])[ \t]*(\1[ \t]*){2,}$"
-_NOT_PARAGRAPH = r"^(    |\t|>|<|\s*([-*+]|\d+[.)])\s|\s*\|)"
 # A raw HTML block: Python-Markdown leaves its inside alone, headings included.
 _HTML_BLOCK = (r"(?i)^<(address|article|aside|blockquote|details|div|dl|fieldset|figure|"
                r"footer|form|h[1-6]|header|iframe|nav|ol|p|pre|script|section|style|"
@@ -144,24 +149,29 @@ def outline(source: str) -> Outline:
     lines = body.split("\n")
     headings: list[Heading] = []
     taken: set[str] = set()
-    fence: str | None = None
-    html_end: str | None = None  # the closing tag of the raw HTML block we are in
+    fenced = _fenced_lines(body)
+    html_tag: str | None = None  # the tag of the raw HTML block we are in
+    html_depth = 0  # how many of that tag are open: raw blocks end where it closes
     previous_is_text = False
     block_start = True
     in_code = False  # inside an indented code block
     for number, line in enumerate(lines):
-        if html_end is not None:
-            if html_end in line.lower():
-                html_end = None
+        if number in fenced:  # found before anything else, as Python-Markdown does
             previous_is_text = False
             continue
-        if fence is None and not line:
+        if html_tag is not None:
+            html_depth += _tag_balance(line, html_tag)
+            if html_depth <= 0:
+                html_tag = None
+            previous_is_text, block_start = False, True  # the next line starts a block
+            continue
+        if not line:
             # An empty line, the commonest: it ends the block, as the last branch has it.
             in_code = previous_is_text = False
             block_start = True
             continue
-        if fence is None and line[0].isalpha():
-            # Prose, the next commonest: no heading, fence, rule or HTML starts with
+        if line[0].isalpha():
+            # Prose, the next commonest: no heading, rule or raw HTML starts with
             # a letter. As the paragraph branch below would have it:
             if in_code:
                 block_start = True  # an indented code block ends here
@@ -171,22 +181,14 @@ def outline(source: str) -> Outline:
         starts_html = re.match(_HTML_BLOCK, line) if line.startswith("<") else None
         # A block-level tag at the start of a line starts raw HTML, even in the middle
         # of a paragraph (Python-Markdown 3 reads it so).
-        if starts_html and fence is None:
-            closing = f"</{starts_html.group(1).lower()}>"
-            if closing not in line.lower():
-                html_end = closing
+        if starts_html:
+            tag = starts_html.group(1).lower()
+            depth = _tag_balance(line, tag)
+            if depth > 0:
+                html_tag, html_depth = tag, depth
+            previous_is_text, block_start = False, True
             continue
-        first = line[:4].lstrip(" ")[:1]  # fences and rules allow at most 3 spaces before
-        opened = re.match(_FENCE, line) if first in ("`", "~") else None
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            previous_is_text = False
-            continue
-        if opened:
-            fence = opened.group(1)
-            previous_is_text = False
-            continue
+        first = line[:4].lstrip(" ")[:1]  # rules allow at most 3 spaces before
         atx = re.match(_ATX, line) if line.startswith("#") else None
         setext = (re.match(_SETEXT, line)
                   if previous_is_text and line[:1] in ("=", "-") else None)
@@ -211,8 +213,9 @@ def outline(source: str) -> Outline:
             if in_code and not indented and not blank:
                 block_start = True
             in_code = indented and (block_start or in_code)
-            # A line that starts with a letter is a paragraph's, whatever follows.
-            is_text = not blank and (line[0].isalpha() or not re.match(_NOT_PARAGRAPH, line))
+            # What a setext underline can make a heading of: any line but indented code
+            # (Python-Markdown tries setext headings before quotes, lists and tables).
+            is_text = not blank and not indented
             previous_is_text = is_text and block_start
             block_start = blank
             continue
@@ -224,6 +227,30 @@ def outline(source: str) -> Outline:
         title = plain or anchor
         headings.append(Heading(level, title, unique_anchor(anchor, taken), target))
     return Outline(meta, headings, body)
+
+
+def _fenced_lines(body: str) -> set[int]:
+    """The numbers of the lines in fenced code blocks, their fences included."""
+    found: set[int] = set()
+    if "```" not in body and "~~~" not in body:
+        return found
+    pattern = re.compile(_FENCED_BLOCK)  # compiled once: re keeps it
+    line, counted_to = 0, 0
+    block = pattern.search(body)
+    while block is not None:
+        line += body.count("\n", counted_to, block.start())
+        last = line + body.count("\n", block.start(), block.end())
+        found.update(range(line, last + 1))
+        line, counted_to = last, block.end()
+        block = pattern.search(body, block.end())
+    return found
+
+
+def _tag_balance(line: str, tag: str) -> int:
+    """How many ``tag`` elements a line opens, less those it closes."""
+    lower = line.lower()
+    opened = len(re.findall(rf"<{tag}(?=[\s/>]|$)", lower))
+    return opened - len(re.findall(rf"</{tag}\s*>", lower))
 
 
 def _ends_in_escape(text: str) -> bool:
