@@ -149,14 +149,20 @@ def outline(source: str) -> Outline:
     lines = body.split("\n")
     headings: list[Heading] = []
     taken: set[str] = set()
-    fenced = _fenced_lines(body)
+    # Lines in fenced code: found (before anything else, as Python-Markdown does)
+    # when the first line that could open a fence comes, so prose pays nothing.
+    fenced: set[int] = set()
+    fences_looked_for = False
     html_tag: str | None = None  # the tag of the raw HTML block we are in
     html_depth = 0  # how many of that tag are open: raw blocks end where it closes
     previous_is_text = False
     block_start = True
     in_code = False  # inside an indented code block
     for number, line in enumerate(lines):
-        if number in fenced:  # found before anything else, as Python-Markdown does
+        if not fences_looked_for and line[:1] in ("`", "~") and line.startswith(("```", "~~~")):
+            fences_looked_for = True
+            fenced = _fenced_lines(body)
+        if fenced and number in fenced:
             previous_is_text = False
             continue
         if html_tag is not None:
@@ -232,8 +238,6 @@ def outline(source: str) -> Outline:
 def _fenced_lines(body: str) -> set[int]:
     """The numbers of the lines in fenced code blocks, their fences included."""
     found: set[int] = set()
-    if "```" not in body and "~~~" not in body:
-        return found
     pattern = re.compile(_FENCED_BLOCK)  # compiled once: re keeps it
     line, counted_to = 0, 0
     block = pattern.search(body)
