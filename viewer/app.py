@@ -19,6 +19,7 @@ from content import Library, UnknownSection, load_library
 
 APP_ID = "encyclopedia"
 DEFAULT_SIZE = "1200x800"
+GC_AT_THE_LATEST_MS = 3000  # garbage collection comes back then, painted or not
 # The window's Qt-free modules, imported before Qt on purpose: once PySide is
 # loaded, each module imported for the first time costs more (PySide's import
 # hook sees every import), about 1 ms for these on the first paint's path.
@@ -80,6 +81,8 @@ def run_window(args: argparse.Namespace) -> int:
     window.session.open_at(target)  # with no target: where the reader left off
     window.show()
     window.when_painted(_collect_garbage_again)
+    # A window that starts minimised may not paint for a long while: not that long.
+    QTimer.singleShot(GC_AT_THE_LATEST_MS, _collect_garbage_again)
     query = getattr(args, "search", None)
     if query:
         window.featuresInstalled.connect(lambda: window.search.search_for(query, open_best=True))
@@ -118,6 +121,8 @@ def _collect_garbage_again() -> None:
     What exists now lives as long as the window: frozen, later collections
     need not look at it again.
     """
+    if gc.isenabled():
+        return
     gc.freeze()
     gc.enable()
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write_library
 
 
@@ -65,3 +67,36 @@ def test_python_dash_m_viewer_works() -> None:
     result = subprocess.run([sys.executable, "-m", "viewer", "toc"], capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0 and "Legacy and Reforms" in result.stdout
+
+
+def test_commands_run_with_garbage_collection_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from viewer import cli
+    from viewer.commands import toc
+
+    seen: list[bool] = []
+    monkeypatch.setattr(toc, "run", lambda args: seen.append(gc.isenabled()) or 0)
+    gc.disable()  # as python -m viewer leaves it until the command is known
+    try:
+        assert cli.main(["toc"]) == 0
+    finally:
+        gc.enable()
+    assert seen == [True]  # only the window keeps it off, until its first paint
+
+
+def test_the_window_turns_garbage_collection_back_on_once() -> None:
+    import gc
+
+    from viewer.app import _collect_garbage_again
+
+    gc.disable()
+    try:
+        _collect_garbage_again()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+        gc.unfreeze()
+        _collect_garbage_again()  # again, from the timer: nothing more to do
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
