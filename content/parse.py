@@ -15,6 +15,7 @@ from typing import NamedTuple
 # Patterns are strings, compiled (and cached) by ``re`` on first use, and each is
 # tried only on lines that could match it: the window reads the library before its
 # first paint, and most articles never need most of them.
+
 # A fenced code block as Python-Markdown's fenced_code finds it: an opening fence at
 # the very start of a line, with an optional language or {attributes}, and later
 # exactly the same fence again. An opening fence that is never closed is text.
