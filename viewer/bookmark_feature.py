@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from viewer.icons import star_icon
 
@@ -117,11 +117,8 @@ class BookmarkFeature(QObject):
             tip="Add the bookmarks from a JSON or XBEL file (no duplicates)")
 
         # The tab is an empty holder until it is first shown: the panel is built then.
-        self.tab = QWidget()
-        self.tab.setObjectName("bookmarksTab")
-        self._tab_layout = QVBoxLayout(self.tab)
-        self._tab_layout.setContentsMargins(0, 0, 0, 0)
-        window.add_sidebar_tab(self.tab, "Bookmarks")
+        self._tab_layout = window.add_sidebar_tab("bookmarksTab", "Bookmarks")
+        self.tab = self._tab_layout.parentWidget()
         window.sidebar.currentChanged.connect(self._on_tab_changed)
 
         window.currentSectionChanged.connect(self._update_star)

@@ -207,8 +207,14 @@ class MainWindow(QMainWindow):
                 sequences.append(sequence)
         action.setShortcuts(sequences)
 
-    def add_sidebar_tab(self, widget: QWidget, title: str) -> int:
-        return self.sidebar.addTab(widget, title)
+    def add_sidebar_tab(self, name: str, title: str) -> QVBoxLayout:
+        """An empty sidebar tab for a panel built when first needed; its layout takes it."""
+        tab = QWidget()
+        tab.setObjectName(name)
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.sidebar.addTab(tab, title)
+        return layout
 
     def focus_contents(self) -> None:
         self.sidebar.setCurrentWidget(self.tree)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPointF, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QLineEdit, QProgressBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QProgressBar, QSizePolicy, QWidget
 
 from content import Library
 
@@ -103,14 +103,9 @@ class SearchFeature(QObject):
         window.toolbar.addWidget(self.field)
 
         # The tab is an empty holder; the panel is built when it is first needed.
-        self.tab = QWidget()
-        self.tab.setObjectName("searchTab")
-        self._tab_layout = QVBoxLayout(self.tab)
-        self._tab_layout.setContentsMargins(0, 0, 0, 0)
-        window.add_sidebar_tab(self.tab, "Search")
+        self._tab_layout = window.add_sidebar_tab("searchTab", "Search")
+        self.tab = self._tab_layout.parentWidget()
         window.sidebar.currentChanged.connect(self._tab_changed)
-        # Made now so that the window does not change size when indexing starts.
-        window.statusBar()
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
