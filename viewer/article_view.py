@@ -9,18 +9,19 @@ navigation through one ``navigate(section_id)``.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.theme import page_html
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QTextBlock
+    from PySide6.QtGui import QPaintEvent, QTextBlock
 
 # Qt's text types (QTextDocument, QTextFormat, QUrl...) are imported where they are
 # used: each costs start-up time when first touched, and the first paint needs none.
@@ -58,8 +59,26 @@ class ArticleView(QTextBrowser):
         self.resource_root: Path | None = None
         self._base_dir: Path | None = None  # what the page's relative links start from
         self.column_width = READING_WIDTH  # px; the zoom widens it with the text
-        self.verticalScrollBar().valueChanged.connect(self._on_scroll)
+        self._following = False  # follow_scrolling() has been called
+        # The scroll bar's value as last set or seen. Before follow_scrolling() a
+        # relayout may lower it unseen, so only 0 is sure; trusting that spares the
+        # first page, at its lead, a Python handle on the scroll bar (start-up time).
+        self._bar_value = 0
+
+    def follow_scrolling(self) -> None:
+        """Report the section being read as the reader scrolls (``sectionScrolled``).
+
+        Not needed before the first paint, when no one can have scrolled yet: the
+        window calls it once the page is on screen, as each hook costs start-up time.
+        """
+        if self._following:
+            return
+        self._following = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scroll)
         self.document().documentLayout().documentSizeChanged.connect(self._layout_changed)
+        if bar.value() != self._bar_value:  # scrolled, or moved by a relayout
+            self._on_scroll(bar.value())
 
     # --- content -----------------------------------------------------------------
 
@@ -80,18 +99,24 @@ class ArticleView(QTextBrowser):
         self._awaiting_paint = True
         self._adjusting = True
         try:
-            self.setHtml(page_html(html))
+            self.setHtml(page_html(html))  # which scrolls to the top
         finally:
             self._adjusting = False
+        self._bar_value = 0
+        self._forget_positions()
         self._update_margins()
 
     def scroll_to(self, anchor: str, offset: int = 0) -> None:
         """Put the section's heading at the very top of the view (``offset`` px below it)."""
-        self._adjusting = True
-        try:
-            self.verticalScrollBar().setValue(int(self._top_of(anchor)) + offset)
-        finally:
-            self._adjusting = False
+        value = int(self._top_of(anchor)) + offset
+        if value or self._bar_value:
+            bar = self.verticalScrollBar()
+            self._adjusting = True
+            try:
+                bar.setValue(value)
+            finally:
+                self._adjusting = False
+            self._bar_value = bar.value()
         self._reading = (anchor, offset)
         self._report(anchor)
 
@@ -246,28 +271,29 @@ class ArticleView(QTextBrowser):
             frame.setFrameFormat(fmt)
             self._forget_positions()
 
-    def resizeEvent(self, event: QEvent) -> None:  # type: ignore[override]
-        # Reflowed text moves every heading: keep the reader in the same place.
-        anchor, offset = self._reading
-        self._adjusting = True
-        try:
-            super().resizeEvent(event)  # type: ignore[arg-type]
-            self._update_margins()
-        finally:
-            self._adjusting = False
-        self.scroll_to(anchor, offset)
+    @contextmanager
+    def keeping_place(self) -> Iterator[None]:
+        """Around a change of the view's size: afterwards, the column is centred for
+        the new width and the reader is on the same line of the same section.
 
-    def showEvent(self, event: QEvent) -> None:  # type: ignore[override]
-        # QTextEdit scrolls to its cursor on the first show; the reader's place wins.
+        The window wraps every resize of the page in this (see ``PageLayout``)
+        rather than the view overriding resizeEvent and showEvent: a Python
+        override would bring each of those events into Python, and their types
+        cost start-up time. Until the view is on screen it does nothing: the
+        window fits the page once it is shown.
+        """
         anchor, offset = self._reading
-        self._adjusting = True
+        adjusting, self._adjusting = self._adjusting, True
         try:
-            super().showEvent(event)  # type: ignore[arg-type]
+            yield
         finally:
-            self._adjusting = False
-        self.scroll_to(anchor, offset)
+            self._adjusting = adjusting
+        if self.isVisible() and not adjusting:
+            self._update_margins()
+            self.scroll_to(anchor, offset)
 
     def _on_scroll(self, value: int) -> None:
+        self._bar_value = value
         if self._adjusting:
             return
         anchor = self.current_anchor()
@@ -280,11 +306,11 @@ class ArticleView(QTextBrowser):
             self._current = anchor
             self.sectionScrolled.emit(anchor)
 
-    def paintEvent(self, event: QEvent) -> None:  # type: ignore[override]
+    def paintEvent(self, event: QPaintEvent) -> None:
         # The viewport's paints come here. (An event filter on the viewport would
         # do as well, but would bring every event it gets into Python, each kind
         # costing its wrapper type before the first paint.)
-        super().paintEvent(event)  # type: ignore[arg-type]
+        super().paintEvent(event)
         if self._awaiting_paint:
             self._awaiting_paint = False
             QTimer.singleShot(0, self.painted.emit)

@@ -33,7 +33,7 @@ from viewer.tree import SectionTree
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from PySide6.QtCore import QUrl
+    from PySide6.QtCore import QRect, QUrl
     from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
     from viewer.bookmark_feature import BookmarkFeature
@@ -66,10 +66,7 @@ class MainWindow(QMainWindow):
         # The article and, below it, the find bar when it is open.
         self.article_pane = QWidget()
         self.article_pane.setObjectName("articlePane")
-        self.pane_layout = QVBoxLayout(self.article_pane)
-        self.pane_layout.setContentsMargins(0, 0, 0, 0)
-        self.pane_layout.setSpacing(0)
-        self.pane_layout.addWidget(self.view)
+        self.pane_layout = PageLayout(self.view, self.article_pane)
 
         self.sidebar = QTabWidget()
         self.sidebar.setObjectName("sidebar")
@@ -155,8 +152,17 @@ class MainWindow(QMainWindow):
         self.history = HistoryFeature(self)
         self.search = SearchFeature(self)
         self.bookmarks = BookmarkFeature(self)
+        self.view.follow_scrolling()
+        self.session.follow_scrolling()
         self.session.restore_sidebar_tab()
         self.featuresInstalled.emit()
+
+    def setVisible(self, visible: bool) -> None:
+        # Shown, the page has its final size only now: centre its column and put the
+        # reader in place before the first paint. (A setVisible override, because a
+        # showEvent one would cost the first paint a Python type for the event.)
+        with self.view.keeping_place():
+            super().setVisible(visible)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.save()
@@ -251,13 +257,15 @@ class MainWindow(QMainWindow):
         self.aboutToNavigate.emit(section.id)
         if self.article is None or self.article.slug != section.slug:
             self._show_article(self.library.article(section.slug))
-        self.view.scroll_to(section.anchor)
+        # The lead is the top of the page, with whatever comes before its heading.
+        lead = section.id == self.article.lead.id  # type: ignore[union-attr]
+        self.view.scroll_to("" if lead else section.anchor)
         self._set_current(section.id)
         self.navigated.emit(section.id)
         return True
 
     def follow_link(self, url: QUrl) -> None:
-        from PySide6.QtCore import QUrl
+        from PySide6.QtCore import QRect, QUrl
         from PySide6.QtGui import QDesktopServices
 
         from viewer.links import resolve_link
@@ -297,3 +305,22 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(f"{section.title} — {article_title} — {APP_TITLE}")
         self.currentSectionChanged.emit(section.id)
+
+
+class PageLayout(QVBoxLayout):
+    """The article pane's layout: the page, and the find bar below it when open.
+
+    Every change of the page's size comes through here, so the page keeps its
+    column centred and the reader in place (see ``ArticleView.keeping_place``).
+    """
+
+    def __init__(self, view: ArticleView, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._view = view
+        self.setContentsMargins(0, 0, 0, 0)
+        self.setSpacing(0)
+        self.addWidget(view)
+
+    def setGeometry(self, rect: QRect) -> None:
+        with self._view.keeping_place():
+            super().setGeometry(rect)

@@ -1,7 +1,8 @@
 """The reader's exact place in the window, and going back to it.
 
 A :class:`~viewer.state.Place` is a section id and how many pixels below that
-section's heading the top of the view is. History (back and forward) and the
+section's heading the top of the view is (for an article's lead, below the top
+of the page, where the lead is shown from). History (back and forward) and the
 session (resume where you left off) both remember places this way, so a place
 survives a different window size better than a raw scroll bar value would.
 """
@@ -22,10 +23,12 @@ def place_of(window: MainWindow) -> Place | None:
     if article is None:
         return None
     anchor, offset = window.view.reading_position()
-    if not anchor:
-        # Above the first heading: say it relative to the lead's heading, which has an id.
-        lead = article.lead
-        offset -= int(window.view.top_of_anchor(lead.anchor)) if lead.anchor else 0
+    lead = article.lead
+    if anchor and anchor == lead.anchor:
+        # Within the lead, the place is counted from the top of the page, as the lead
+        # is shown from there (text may come before its heading).
+        offset += int(window.view.top_of_anchor(anchor))
+    if not anchor or anchor == lead.anchor:
         return Place(lead.id, float(offset))
     return Place(f"{article.slug}#{anchor}", float(offset))
 
@@ -38,6 +41,8 @@ def show_place(window: MainWindow, place: Place) -> bool:
     if not window.navigate(place.section_id):
         return False
     if place.scroll:
-        anchor = window.library.section(place.section_id).anchor
+        section = window.library.section(place.section_id)
+        article = window.library.article(section.slug)
+        anchor = "" if section.id == article.lead.id else section.anchor
         window.view.scroll_to(anchor, int(place.scroll))
     return True

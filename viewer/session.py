@@ -43,7 +43,6 @@ class Session(QObject):
         self._timer.setInterval(SAVE_DELAY_MS)
         self._timer.timeout.connect(self.save_place)
         window.navigated.connect(self._save_soon)
-        window.view.verticalScrollBar().valueChanged.connect(self._save_soon)
         app = QCoreApplication.instance()
         if app is not None:
             # Quitting from elsewhere (the session manager, app.quit) sends no Close.
@@ -103,6 +102,11 @@ class Session(QObject):
                 sidebar.setCurrentIndex(index)
 
     # --- saving ----------------------------------------------------------------------
+
+    def follow_scrolling(self) -> None:
+        """Save the place soon after the reader scrolls; the window asks once the
+        page is on screen (no one scrolls before, and the hook costs start-up time)."""
+        self.window.view.verticalScrollBar().valueChanged.connect(self._save_soon)
 
     def _save_soon(self, *_ignored: object) -> None:
         self._timer.start()  # restarted by each step: saved once the reader pauses
