@@ -265,7 +265,7 @@ class MainWindow(QMainWindow):
         return True
 
     def follow_link(self, url: QUrl) -> None:
-        from PySide6.QtCore import QRect, QUrl
+        from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
         from viewer.links import resolve_link
