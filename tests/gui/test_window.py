@@ -10,6 +10,7 @@ from PySide6.QtGui import QDesktopServices, QImage
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import write_library
+from viewer.article_view import SIDE_MARGIN
 from tests.gui.conftest import (
     OpenWindow,
     RecordingBrowser,
@@ -36,6 +37,35 @@ def test_even_the_last_section_scrolls_to_the_top(qtbot: QtBot, open_window: Ope
     window = open_window(size=(900, 900))
     click_tree_item(qtbot, window, "Conclusion")
     assert text_at_top(window) == "Conclusion"
+
+
+def test_resizing_keeps_the_column_centred_and_the_reader_in_place(
+        qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window(size=(1300, 700))
+    view = window.view
+    click_tree_item(qtbot, window, "Legacy and Reforms")
+    bar = view.verticalScrollBar()
+    bar.setValue(bar.value() + 40)  # a few lines into the section
+    place = ("legacy-and-reforms", 40)
+    assert view.reading_position() == place
+
+    def check_page() -> None:
+        assert view.reading_position() == place
+        assert bar.value() == int(view.top_of_anchor("legacy-and-reforms")) + 40
+        frame = view.document().rootFrame().frameFormat()
+        assert frame.leftMargin() == frame.rightMargin() >= SIDE_MARGIN
+        column = view.document().pageSize().width() - 2 * frame.leftMargin()
+        assert column <= view.column_width + 1
+        if frame.leftMargin() > SIDE_MARGIN:  # room to spare: exactly the reading width
+            assert abs(column - view.column_width) <= 1
+
+    for width, height in ((800, 600), (1700, 900), (1300, 700)):
+        window.resize(width, height)
+        qtbot.waitUntil(lambda w=width, h=height: (window.width(), window.height()) == (w, h))
+        check_page()
+    window.splitter.setSizes([600, 700])  # the reader drags the splitter
+    qtbot.waitUntil(lambda: window.sidebar.width() >= 550)
+    check_page()
 
 
 def test_scrolling_to_the_table_selects_its_section(qtbot: QtBot, open_window: OpenWindow) -> None:
