@@ -7,15 +7,19 @@ as one line, fast.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from content import Library, UnknownSection, load_library
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+    from types import SimpleNamespace
 
 APP_ID = "encyclopedia"
 DEFAULT_SIZE = "1200x800"
@@ -49,7 +53,8 @@ def resolve_target(library: Library, target: str | None) -> str | None:
         raise CommandError(str(error)) from None
 
 
-def run_window(args: argparse.Namespace) -> int:
+def run_window(args: Namespace | SimpleNamespace) -> int:
+    """The window, as ``open``'s arguments ask (read by argparse or by cli.window_args)."""
     size = parse_size(args.size or DEFAULT_SIZE)
     library = load_library(args.content)
     target = resolve_target(library, args.target)

@@ -6,16 +6,23 @@ This module must not import Qt or Whoosh: subcommands that need no window
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_USAGE = 2
+# ``open``'s options that take a value, and what each value becomes.
+WINDOW_OPTIONS: dict[str, Callable[[str], object]] = {
+    "--content": Path, "--screenshot": Path, "--size": str, "--theme": str, "--search": str}
+THEMES = ("system", "light", "dark")
 
 
 class CommandError(Exception):
@@ -39,7 +46,7 @@ def _define_open(commands: Any) -> None:
                       help="render offscreen, save a PNG and exit")
     view.add_argument("--size", metavar="WxH",
                       help="window size (default: as you left it, else 1200x800)")
-    view.add_argument("--theme", choices=["system", "light", "dark"],
+    view.add_argument("--theme", choices=THEMES,
                       help="colour theme for this run")
     view.add_argument("--search", metavar="QUERY",
                       help="start with QUERY in the search box and open its best hit "
@@ -125,6 +132,8 @@ _DEFINITIONS: dict[str, Callable[[Any], None]] = {
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole command line, or (``only``) just one command: building every
     sub-parser costs a few milliseconds that ``open`` would pay before its window."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="encyclopedia",
         description="An offline encyclopedia: browse, search and bookmark sections of "
@@ -137,6 +146,43 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def window_args(words: Sequence[str]) -> SimpleNamespace | None:
+    """``open``'s arguments read by hand, as argparse reads them; None when they are
+    not plain, for argparse to read (and to explain any mistake).
+
+    Building the argparse parser takes a few milliseconds (mostly its gettext
+    lookups), which every start of the window would pay before its first paint.
+    Plain means: ``-v`` before the command, then at most one TARGET and the
+    options of WINDOW_OPTIONS written out in full, with a value. A test holds the
+    two readers to the same results.
+    """
+    args = SimpleNamespace(command="open", verbose=False, target=None,
+                           **{option[2:]: None for option in WINDOW_OPTIONS})
+    rest = list(words)
+    while rest[:1] in (["-v"], ["--verbose"]):  # the command line's own, before the command
+        args.verbose = True
+        del rest[0]
+    if rest[:1] != ["open"]:
+        return None
+    del rest[0]
+    while rest:
+        word = rest.pop(0)
+        option, equals, value = word.partition("=")
+        if option in WINDOW_OPTIONS:
+            if not equals:
+                if not rest or rest[0].startswith("-"):
+                    return None
+                value = rest.pop(0)
+            setattr(args, option[2:], WINDOW_OPTIONS[option](value))
+        elif word.startswith("-") or args.target is not None or word == "open":
+            return None  # help, an abbreviation, "--", a second target...: argparse's
+        else:
+            args.target = word
+    if args.theme not in (None, *THEMES):
+        return None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     command = next((word for word in words if not word.startswith("-")), None)
@@ -145,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         top = [word for word in words if word in ("-v", "--verbose")]
         words = [*top, "open", *(word for word in words if word not in top)]
         command = "open"
-    args = build_parser(command if command in _DEFINITIONS else None).parse_args(words)
+    args = (window_args(words) if command == "open" else None) or build_parser(
+        command if command in _DEFINITIONS else None).parse_args(words)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     module_name = {"import": "textimport"}.get(args.command, args.command)

@@ -10,7 +10,6 @@ from PySide6.QtGui import QDesktopServices, QImage
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import write_library
-from viewer.article_view import SIDE_MARGIN
 from tests.gui.conftest import (
     OpenWindow,
     RecordingBrowser,
@@ -18,6 +17,7 @@ from tests.gui.conftest import (
     click_tree_item,
     text_at_top,
 )
+from viewer.article_view import SIDE_MARGIN
 
 SLUG = "seven-thousand-cadres-conference"
 

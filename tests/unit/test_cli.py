@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import write_library
+from viewer.cli import build_parser, window_args
 
 
 def encyclopedia(*args: str, code: str = "") -> subprocess.CompletedProcess[str]:
@@ -100,3 +105,45 @@ def test_the_window_turns_garbage_collection_back_on_once() -> None:
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+# Words the window's command line may be given, plain and not: every option in
+# full and abbreviated, with and without values, help, "--", odd targets.
+WINDOW_WORDS = st.sampled_from([
+    "open", "-v", "--verbose", "-h", "--help", "--", "-", "-5", "", "a#b", "slug", "dark",
+    "1200x800", "x=y", "--content", "--content=lib", "--content=", "--screenshot",
+    "--screenshot=o.png", "--size", "--size=800x600", "--theme", "--theme=dark",
+    "--theme=blue", "--search", "--search=a b", "--search=", "--sc", "--sizes", "--bogus",
+])
+
+
+WINDOW_COMMAND_LINES = st.one_of(
+    st.lists(WINDOW_WORDS, max_size=8),
+    st.tuples(st.lists(st.sampled_from(["-v", "--verbose"]), max_size=2),
+              st.lists(WINDOW_WORDS, max_size=7)).map(lambda t: [*t[0], "open", *t[1]]),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(WINDOW_COMMAND_LINES)
+def test_the_window_command_line_read_by_hand_as_argparse_reads_it(words: list[str]) -> None:
+    try:
+        with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+            expected = vars(build_parser("open").parse_args(words))
+    except SystemExit:
+        expected = None
+    quick = window_args(words)
+    if quick is not None:  # None: left to argparse
+        assert vars(quick) == expected
+
+
+@pytest.mark.parametrize("words", [
+    ["open"],
+    ["open", "seven-thousand-cadres-conference#legacy-and-reforms"],
+    ["-v", "open", "a#b", "--content", "notes", "--size", "900x600", "--theme=dark"],
+    ["open", "--screenshot", "out.png", "--search", "Deng Xiaoping", "--theme", "light"],
+])
+def test_the_usual_window_command_lines_need_no_argparse(words: list[str]) -> None:
+    quick = window_args(words)
+    assert quick is not None
+    assert vars(quick) == vars(build_parser("open").parse_args(words))

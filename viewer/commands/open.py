@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argparse import Namespace
+    from types import SimpleNamespace
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Namespace | SimpleNamespace) -> int:
     from viewer.app import run_window
 
     return run_window(args)
