@@ -104,7 +104,8 @@ class ArticleView(QTextBrowser):
             self._adjusting = False
         self._bar_value = 0
         self._forget_positions()
-        self._update_margins()
+        if self.isVisible():  # else the window fits the page once it is shown
+            self._update_margins()
 
     def scroll_to(self, anchor: str, offset: int = 0) -> None:
         """Put the section's heading at the very top of the view (``offset`` px below it)."""
