@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -120,13 +119,15 @@ class MainWindow(QMainWindow):
 
     def _reserve_toolbar_height(self) -> None:
         """Make the toolbar as tall now as its buttons, installed after the first
-        paint, will make it: the page must not move down once it is on screen."""
-        probe = QToolButton()
-        probe.setIconSize(self.toolbar.iconSize())
-        action = self.toolbar.addWidget(probe)
+        paint, will make it: the page must not move down once it is on screen.
+
+        The probe is an action the toolbar makes its own tool button for, as tall
+        as one with an icon; a QToolButton of ours would cost more Qt types.
+        """
+        probe = self.toolbar.addAction("")
         self.toolbar.setMinimumHeight(self.toolbar.sizeHint().height())
-        self.toolbar.removeAction(action)
-        action.deleteLater()  # and the probe with it
+        self.toolbar.removeAction(probe)
+        probe.deleteLater()
 
     def install_features(self) -> None:
         """The menus' actions, then history, search and bookmarks: toolbar buttons,
