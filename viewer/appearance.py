@@ -13,7 +13,6 @@ already in the page are recoloured by the switch itself.
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from viewer import zoom as zoom_steps
 from viewer.article_view import READING_WIDTH
-from viewer.state import THEMES, StateFile
+from viewer.state import THEMES, ReadingState, StateFile
 from viewer.storage import StorageError
 from viewer.theme import page_points, page_stylesheet, recolor_map
 
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
 
     from viewer.mainwindow import MainWindow
 
-logger = logging.getLogger(__name__)
 THEMED = "encyclopediaThemed"  # app property: the palette is ours, not the platform's
 THEME_TITLES = {"system": "&System", "light": "&Light", "dark": "&Dark"}
 THEME_KEYS = {"system": "Ctrl+Shift+A", "light": "Ctrl+Shift+L", "dark": "Ctrl+Shift+D"}
@@ -42,17 +40,13 @@ class Appearance(QObject):
     themeChanged = Signal(bool)  # dark or not, after the page and the palette switched
     zoomChanged = Signal(float)  # the new zoom factor, after the page re-rendered
 
-    def __init__(self, window: MainWindow, state: StateFile | None = None) -> None:
+    def __init__(self, window: MainWindow, state: StateFile, saved: ReadingState) -> None:
+        """``saved``: the reading state as the window starts; ``state`` keeps the changes."""
         super().__init__(window)
         self._window = window
-        self._state = state if state is not None else StateFile()
-        try:
-            saved = self._state.load()
-        except (OSError, StorageError) as error:  # it costs the choices, never a crash
-            logger.warning("reading state: %s", error)
-            saved = None
-        self.choice = saved.theme if saved else "system"
-        self.zoom = saved.zoom if saved else 1.0
+        self._state = state
+        self.choice = saved.theme
+        self.zoom = saved.zoom
         self._platform_dark = _platform_palette_is_dark()
         # The scheme Qt reports costs ~12 ms to ask (it imports Qt's namespace), so the
         # first paint goes by the platform palette and the scheme is asked right after.

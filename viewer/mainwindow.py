@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         self.state = StateFile()
         # What the first paint needs: the place to show, the theme and the zoom.
         self.session = Session(self)
-        self.appearance = Appearance(self, self.state)
+        self.appearance = Appearance(self, self.state, self.session.saved)
         for warning in library.warnings:
             self.statusBar().showMessage(warning, 10000)
         # Everything else: the menus' actions and the reading features.

@@ -1,11 +1,10 @@
 """Reopening where the reader left off: the place in each library, and the window's layout.
 
-The place (section and scroll offset, per library) goes to the reading state
-(``state.json``, see :mod:`viewer.state`): it is saved shortly after the reader
-navigates or stops scrolling, so a crash loses little, and when the window
-closes or the application quits. The window's geometry, the splitter and the
-sidebar tab go to ``window.ini`` (QSettings, INI format) in the same data folder,
-so ``ENCYCLOPEDIA_HOME`` moves both and tests never touch the real home.
+Both go to the reading state (``state.json``, see :mod:`viewer.state`), which
+the window reads once, before its first paint. The place (section and scroll
+offset, per library) is saved shortly after the reader navigates or stops
+scrolling, so a crash loses little; the place and the layout (geometry,
+toolbars, splitter, sidebar tab) when the window closes or the application quits.
 
 ``open_at(target)`` is how the window starts: the target if there is one, else
 the saved place, else the first article.
@@ -15,17 +14,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QObject, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 
-from content.places import data_dir
 from viewer.place import place_of, show_place
-from viewer.state import Place
+from viewer.state import Place, ReadingState, WindowLayout
 from viewer.storage import StorageError
 
 if TYPE_CHECKING:
     from viewer.mainwindow import MainWindow
 
-SETTINGS_FILE = "window.ini"
 SAVE_DELAY_MS = 1500  # after the last navigation or scroll: one write, not one per step
 MESSAGE_MS = 10000
 
@@ -35,8 +32,11 @@ class Session(QObject):
         super().__init__(window)
         self.window = window
         self.saving = True  # off for a screenshot: it is not the reader's session
-        self._state = window.state  # touches the disk only when asked
+        self._state = window.state
         self._saved: tuple[str, Place] | None = None  # (library root, place) last written
+        # The reading state as the window starts (its place, theme, zoom, layout): read
+        # once, as the first paint needs it, and a corrupt file is told about once.
+        self.saved = self._read()
         self._sidebar_tab: str | None = None  # restored, once its panel is installed
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -68,30 +68,29 @@ class Session(QObject):
         if window.library.articles:
             window.navigate(window.library.articles[0].lead.id)
 
-    def last_place(self) -> Place | None:
+    def _read(self) -> ReadingState:
         try:
-            state = self._state.load()
-        except StorageError as error:
+            saved = self._state.load()
+        except (OSError, StorageError) as error:  # it costs the reader's place, never a crash
             self._tell(str(error))
-            return None
+            return ReadingState()
         self._tell(*self._state.take_notices())
-        return state.position(self.window.library.root)
+        return saved
+
+    def last_place(self) -> Place | None:
+        return self.saved.position(self.window.library.root)
 
     def restore_layout(self, *, geometry: bool = True) -> None:
         """The window's size and position (unless ``geometry`` is False), splitter, sidebar tab."""
-        settings = self._settings()
-        window = self.window
-        saved = settings.value("window/geometry")
-        if geometry and isinstance(saved, QByteArray) and not saved.isEmpty():
-            window.restoreGeometry(saved)
-        saved = settings.value("window/state")
-        if isinstance(saved, QByteArray) and not saved.isEmpty():
-            window.restoreState(saved)
-        saved = settings.value("window/splitter")
-        if isinstance(saved, QByteArray) and not saved.isEmpty():
-            window.splitter.restoreState(saved)
-        tab = settings.value("window/sidebarTab")
-        self._sidebar_tab = tab if isinstance(tab, str) else None
+        layout, window = self.saved.layout, self.window
+        # Qt checks what it is given: an empty or foreign state changes nothing.
+        if geometry and layout.geometry:
+            window.restoreGeometry(layout.geometry)
+        if layout.toolbars:
+            window.restoreState(layout.toolbars)
+        if layout.splitter:
+            window.splitter.restoreState(layout.splitter)
+        self._sidebar_tab = layout.sidebar_tab or None
         self.restore_sidebar_tab()
 
     def restore_sidebar_tab(self) -> None:
@@ -112,9 +111,18 @@ class Session(QObject):
         self._timer.start()  # restarted by each step: saved once the reader pauses
 
     def save(self) -> None:
-        """The place and the layout, now: the window calls this as it closes."""
-        self.save_place()
-        self.save_layout()
+        """The place and the layout, now, in one write: the window calls this as it closes."""
+        self._timer.stop()
+        if not self.saving:
+            return
+        place, root = place_of(self.window), str(self.window.library.root)
+        try:
+            self._state.save_session(root, place, self._layout())
+        except StorageError as error:
+            self._tell(f"Your reading position could not be saved: {error}")
+            return
+        if place is not None:
+            self._saved = (root, place)
 
     def save_place(self) -> None:
         self._timer.stop()
@@ -131,22 +139,11 @@ class Session(QObject):
             return
         self._saved = (root, place)
 
-    def save_layout(self) -> None:
-        if not self.saving:
-            return
+    def _layout(self) -> WindowLayout:
         window = self.window
-        settings = self._settings()
-        settings.setValue("window/geometry", window.saveGeometry())
-        settings.setValue("window/state", window.saveState())
-        settings.setValue("window/splitter", window.splitter.saveState())
-        settings.setValue("window/sidebarTab",
-                          _tab_name(window.sidebar.tabText(window.sidebar.currentIndex())))
-        settings.sync()
-        if settings.status() != QSettings.Status.NoError:
-            self._tell(f"The window layout could not be saved to {settings.fileName()}")
-
-    def _settings(self) -> QSettings:
-        return QSettings(str(data_dir() / SETTINGS_FILE), QSettings.Format.IniFormat)
+        return WindowLayout(bytes(window.saveGeometry().data()), bytes(window.saveState().data()),
+                            bytes(window.splitter.saveState().data()),
+                            _tab_name(window.sidebar.tabText(window.sidebar.currentIndex())))
 
     def _tell(self, *messages: str) -> None:
         for message in messages:

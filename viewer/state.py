@@ -1,6 +1,8 @@
 """The reader's memory: where they were in each library, zoom and theme, back and forward.
 
-Plain Python, no Qt; window geometry and dock layout are Qt's business (QSettings).
+Plain Python, no Qt. The window's layout is here too, as the opaque bytes Qt
+saves it to (geometry, toolbars, splitter) and the sidebar tab, so that the
+window reads one small file before its first paint.
 
     >>> state = StateFile()                        # data_dir()/state.json
     >>> state.save_position(library.root, Place("a#b", scroll=120.0))
@@ -15,6 +17,7 @@ says so; losing the reading position is never worth a crash.
 
 from __future__ import annotations
 
+import binascii
 import json
 import math
 from collections.abc import Callable, Mapping
@@ -45,12 +48,22 @@ class Place(NamedTuple):
     scroll: float = 0.0
 
 
+class WindowLayout(NamedTuple):
+    """The window as the reader left it: Qt's own saved states, and a tab's name."""
+
+    geometry: bytes = b""  # QWidget.saveGeometry
+    toolbars: bytes = b""  # QMainWindow.saveState
+    splitter: bytes = b""  # QSplitter.saveState
+    sidebar_tab: str = ""  # the title of the sidebar tab showing
+
+
 class ReadingState(NamedTuple):
     """Everything in state.json, as one value."""
 
     positions: Mapping[str, Place] = MappingProxyType({})
     zoom: float = 1.0  # a factor on the default text size
     theme: str = "system"  # one of THEMES
+    layout: WindowLayout = WindowLayout()
 
     def position(self, library_root: Path | str) -> Place | None:
         """Where the reader left this library, or None the first time."""
@@ -85,14 +98,42 @@ def state_from_json(body: Mapping[str, Any]) -> ReadingState:
     theme = body.get("theme")
     return ReadingState(MappingProxyType(positions),
                         _clamp_zoom(_number(body.get("zoom"), 1.0)),
-                        theme if theme in THEMES else "system")
+                        theme if theme in THEMES else "system",
+                        _layout_from_json(body.get("window")))
+
+
+def _layout_from_json(body: Any) -> WindowLayout:
+    if not isinstance(body, dict):
+        return WindowLayout()
+    tab = body.get("sidebar_tab")
+    return WindowLayout(_bytes(body.get("geometry")), _bytes(body.get("toolbars")),
+                        _bytes(body.get("splitter")), tab if isinstance(tab, str) else "")
+
+
+def _bytes(text: Any) -> bytes:
+    """Base64 text as bytes; anything else as none (Qt ignores an empty state)."""
+    if not isinstance(text, str):
+        return b""
+    try:
+        return binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
+    except (ValueError, UnicodeEncodeError):
+        return b""
+
+
+def _base64(data: bytes) -> str:
+    return binascii.b2a_base64(data, newline=False).decode("ascii")
 
 
 def state_to_json(state: ReadingState) -> str:
+    layout = state.layout
     body = {"format": FORMAT, "version": FORMAT_VERSION,
             "positions": {root: {"section": place.section_id, "scroll": place.scroll}
                           for root, place in state.positions.items()},
-            "zoom": state.zoom, "theme": state.theme}
+            "zoom": state.zoom, "theme": state.theme,
+            "window": {"geometry": _base64(layout.geometry),
+                       "toolbars": _base64(layout.toolbars),
+                       "splitter": _base64(layout.splitter),
+                       "sidebar_tab": layout.sidebar_tab}}
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -120,6 +161,14 @@ class StateFile:
         key = library_key(library_root)
         return self._change(lambda state: state._replace(
             positions=MappingProxyType({**state.positions, key: place})))
+
+    def save_session(self, library_root: Path | str, place: Place | None,
+                     layout: WindowLayout) -> ReadingState:
+        """The place (if any) and the window's layout, in one write: as a window closes."""
+        key = library_key(library_root)
+        positions = {key: place} if place is not None else {}
+        return self._change(lambda state: state._replace(
+            positions=MappingProxyType({**state.positions, **positions}), layout=layout))
 
     def save_zoom(self, zoom: float) -> ReadingState:
         return self._change(lambda state: state._replace(zoom=_clamp_zoom(zoom)))

@@ -138,7 +138,6 @@ def test_open_without_a_target_resumes_and_with_one_goes_there(
     assert run() == Place("a#deep", 12.0)
     assert run("b") == Place("b#beta", 0.0)
     assert run() == Place("b#beta", 0.0)
-    layout = (encyclopedia_home / "data" / "window.ini").read_text(encoding="utf-8")
-    assert "geometry" in layout
     state = json.loads((encyclopedia_home / "data" / "state.json").read_text(encoding="utf-8"))
     assert list(state["positions"]) == [str(root.resolve())]
+    assert state["window"]["geometry"] and state["window"]["sidebar_tab"] == "Contents"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer.state import FORMAT, History, Place, ReadingState, StateFile
+from viewer.state import FORMAT, History, Place, ReadingState, StateFile, WindowLayout
 from viewer.storage import StorageError
 
 
@@ -60,6 +60,30 @@ def test_nonsense_values_fall_back_one_at_a_time() -> None:
     state = StateFile().load()
     assert (state.zoom, state.theme) == (1.0, "system")
     assert dict(state.positions) == {"/a": Place("a#b", 0.0), "/c": Place("c#d", 7.0)}
+
+
+def test_the_window_layout_is_kept_with_the_place_in_one_write(tmp_path: Path) -> None:
+    StateFile().save_position(tmp_path / "other", Place("o#x", 5.0))
+    layout = WindowLayout(b"\x01\xd9geometry", b"", bytes(range(256)), "Bookmarks")
+    StateFile().save_session(tmp_path / "lib", Place("a#b", 12.0), layout)
+    state = StateFile().load()
+    assert state.layout == layout
+    assert state.position(tmp_path / "lib") == Place("a#b", 12.0)
+    assert state.position(tmp_path / "other") == Place("o#x", 5.0)  # not forgotten
+    StateFile().save_session(tmp_path / "lib", None, WindowLayout())  # no article shown
+    assert StateFile().load().position(tmp_path / "lib") == Place("a#b", 12.0)
+
+
+def test_a_nonsense_window_layout_is_no_layout() -> None:
+    state_file = StateFile()
+    state_file.path.parent.mkdir(parents=True, exist_ok=True)
+    for window in ({"geometry": "not base64!", "toolbars": 12, "splitter": "AQI=",
+                    "sidebar_tab": ["Search"]}, "tall", None):
+        state_file.path.write_text(json.dumps({"format": FORMAT, "version": 1, "zoom": 1.5,
+                                               "window": window}))
+        state = StateFile().load()
+        kept = WindowLayout(splitter=b"\x01\x02") if isinstance(window, dict) else WindowLayout()
+        assert state.layout == kept and state.zoom == 1.5
 
 
 def test_a_corrupt_state_file_is_moved_aside_and_reported(encyclopedia_home: Path) -> None:
