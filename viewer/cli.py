@@ -173,13 +173,13 @@ def window_args(words: Sequence[str]) -> SimpleNamespace | None:
                 if not rest or rest[0].startswith("-"):
                     return None
                 value = rest.pop(0)
+            if option == "--theme" and value not in THEMES:  # argparse checks each one
+                return None
             setattr(args, option[2:], WINDOW_OPTIONS[option](value))
         elif word.startswith("-") or args.target is not None or word == "open":
             return None  # help, an abbreviation, "--", a second target...: argparse's
         else:
             args.target = word
-    if args.theme not in (None, *THEMES):
-        return None
     return args
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import write_library
@@ -126,6 +126,7 @@ WINDOW_COMMAND_LINES = st.one_of(
 
 @settings(max_examples=400, deadline=None)
 @given(WINDOW_COMMAND_LINES)
+@example(["open", "--theme=blue", "--theme=dark"])  # argparse checks every choice given
 def test_the_window_command_line_read_by_hand_as_argparse_reads_it(words: list[str]) -> None:
     try:
         with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
