@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from viewer.theme import page_html
@@ -29,7 +30,8 @@ IMAGE_RESOURCE = 2  # QTextDocument.ResourceType.ImageResource
 FOREGROUND_BRUSH = 0x821  # QTextFormat.Property.ForegroundBrush
 
 READING_WIDTH = 780  # px of text: about 80-90 characters a line at the default size
-SIDE_MARGIN = 28
+SIDE_MARGIN = 28  # px beside the text at the least, in a narrow view
+PAGE_MARGIN = 16  # px all round the text: above the first line, and part of the side margin
 HEADROOM = 10  # px left above a heading scrolled to the top, so it does not touch the edge
 TOP_SLACK = HEADROOM + 6  # a heading this close below the top edge is "being read"
 
@@ -64,9 +66,25 @@ class ArticleView(QTextBrowser):
         # relayout may lower it unseen, so only 0 is sure; trusting that spares the
         # first page, at its lead, a Python handle on the scroll bar (start-up time).
         self._bar_value = 0
+        # The column is centred by the view's own margins beside the viewport (plain
+        # ints) around the document's margin: neither needs a Qt text-format type,
+        # which would cost the first paint. Only the room below the last section does,
+        # and the first page needs none before it is on screen unless it opens below
+        # its top (see _make_room).
+        self.document().setDocumentMargin(PAGE_MARGIN)
+        self.setBackgroundRole(QPalette.ColorRole.Base)  # the margins look like the page
+        self.setAutoFillBackground(True)
+        # Every page scrolls (its last section up to the top), so the scroll bar is
+        # always there and room made later never narrows the text. By value: the Qt
+        # namespace, where Qt.ScrollBarAlwaysOn lives, costs start-up time.
+        self.setProperty("verticalScrollBarPolicy", 2)
+        self._side = 0  # the view's margin on each side of the viewport, px
+        self._room = False  # this page has room below its last section
 
     def follow_scrolling(self) -> None:
-        """Report the section being read as the reader scrolls (``sectionScrolled``).
+        """Report the section being read as the reader scrolls (``sectionScrolled``);
+        from now on give every page room below its last section, and the page the
+        wheel and context-menu events of the margins beside it.
 
         Not needed before the first paint, when no one can have scrolled yet: the
         window calls it once the page is on screen, as each hook costs start-up time.
@@ -77,6 +95,9 @@ class ArticleView(QTextBrowser):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scroll)
         self.document().documentLayout().documentSizeChanged.connect(self._layout_changed)
+        self.installEventFilter(_MarginEvents(self))
+        if self.isVisible():
+            self._make_room()  # at the bottom: the reader's place stays where it is
         if bar.value() != self._bar_value:  # scrolled, or moved by a relayout
             self._on_scroll(bar.value())
 
@@ -103,12 +124,15 @@ class ArticleView(QTextBrowser):
         finally:
             self._adjusting = False
         self._bar_value = 0
+        self._room = False  # a new document: its root frame has the document's margins
         self._forget_positions()
         if self.isVisible():  # else the window fits the page once it is shown
             self._update_margins()
 
     def scroll_to(self, anchor: str, offset: int = 0) -> None:
         """Put the section's heading at the very top of the view (``offset`` px below it)."""
+        if (anchor or offset or self._following) and not self._room and self.isVisible():
+            self._make_room()
         value = int(self._top_of(anchor)) + offset
         if value or self._bar_value:
             bar = self.verticalScrollBar()
@@ -249,25 +273,29 @@ class ArticleView(QTextBrowser):
         self._positions = [top for _, top in ordered]
 
     def _update_margins(self) -> None:
-        """Centre a comfortable column of text, and leave room below the last section.
+        """Centre a comfortable column of text, and keep the room below the last
+        section (once the page has some) as high as the view."""
+        # The viewport's width without asking for the viewport (the first Python handle
+        # on it costs PySide ~6 ms before the first paint): QTextEdit lays the page out
+        # as wide as the viewport, which is the view's width less scroll bar and margins.
+        available = int(self.document().pageSize().width()) + 2 * self._side
+        side = max(SIDE_MARGIN, (available - self.column_width) // 2) - PAGE_MARGIN
+        if side != self._side:
+            self._side = side
+            self.setViewportMargins(side, 0, side, 0)
+            self._forget_positions()
+        if self._room or self._following:
+            self._make_room()
 
-        The bottom margin lets even the last, short section scroll to the top,
-        so a search hit or a tree click always lands with its heading first.
-        """
-        document = self.document()
-        frame = document.rootFrame()
+    def _make_room(self) -> None:
+        """Room below the last section, so that even it can scroll to the top: a
+        search hit or a tree click always lands with its heading first."""
+        self._room = True
+        # Nothing scrolls sideways, so the viewport is as high as the view's contents.
+        bottom = max(PAGE_MARGIN, self.contentsRect().height() - 80)
+        frame = self.document().rootFrame()
         fmt = frame.frameFormat()
-        # The viewport's size, without asking for the viewport: the first Python
-        # handle on it costs PySide ~6 ms of type lookups before the first paint.
-        # QTextEdit lays the page out as wide as the viewport, and nothing scrolls
-        # sideways, so the viewport is as high as the view's contents.
-        width = int(document.pageSize().width())
-        side = max(SIDE_MARGIN, (width - self.column_width) // 2)
-        bottom = max(0, self.contentsRect().height() - 80)
-        if (fmt.leftMargin(), fmt.rightMargin(), fmt.bottomMargin()) != (side, side, bottom):
-            fmt.setLeftMargin(side)
-            fmt.setRightMargin(side)
-            fmt.setTopMargin(16)
+        if fmt.bottomMargin() != bottom:
             fmt.setBottomMargin(bottom)
             frame.setFrameFormat(fmt)
             self._forget_positions()
@@ -315,6 +343,41 @@ class ArticleView(QTextBrowser):
         if self._awaiting_paint:
             self._awaiting_paint = False
             QTimer.singleShot(0, self.painted.emit)
+
+
+class _MarginEvents(QObject):
+    """The margins beside the column are the view's, not its viewport's: a wheel
+    turned or a context menu asked for there is the page's, as in a browser.
+
+    A filter of its own: the view already filters its scroll bars' events, and an
+    eventFilter override there would bring each of them into Python.
+    """
+
+    def __init__(self, view: ArticleView) -> None:
+        super().__init__(view)
+        self._view = view
+        self._forwarding = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if self._forwarding or kind not in (QEvent.Type.Wheel, QEvent.Type.ContextMenu):
+            return False
+        viewport = self._view.viewport()
+        at = (event.position().toPoint() if kind == QEvent.Type.Wheel  # type: ignore[attr-defined]
+              else event.pos())  # type: ignore[attr-defined]
+        if viewport.geometry().contains(at):  # passed up by the viewport: not ours
+            return False
+        if kind == QEvent.Type.ContextMenu:
+            from PySide6.QtGui import QContextMenuEvent
+
+            event = QContextMenuEvent(event.reason(), viewport.mapFrom(self._view, at),  # type: ignore[attr-defined]
+                                      event.globalPos(), event.modifiers())  # type: ignore[attr-defined]
+        self._forwarding = True
+        try:
+            QCoreApplication.sendEvent(viewport, event)
+        finally:
+            self._forwarding = False
+        return True
 
 
 def _block_anchors(block: QTextBlock) -> list[str]:

@@ -6,7 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtGui import QDesktopServices, QImage
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QDesktopServices, QImage, QWheelEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import write_library
@@ -52,12 +54,19 @@ def test_resizing_keeps_the_column_centred_and_the_reader_in_place(
     def check_page() -> None:
         assert view.reading_position() == place
         assert bar.value() == int(view.top_of_anchor("legacy-and-reforms")) + 40
-        frame = view.document().rootFrame().frameFormat()
-        assert frame.leftMargin() == frame.rightMargin() >= SIDE_MARGIN
-        column = view.document().pageSize().width() - 2 * frame.leftMargin()
-        assert column <= view.column_width + 1
-        if frame.leftMargin() > SIDE_MARGIN:  # room to spare: exactly the reading width
-            assert abs(column - view.column_width) <= 1
+        # Where the text is, in the view: the viewport less the document's margin.
+        margin = int(view.document().documentMargin())
+        viewport = view.viewport().geometry()
+        left, right = viewport.left() + margin, viewport.right() - margin
+        inside = view.contentsRect()
+        room_right = (bar.mapTo(view, QPoint(0, 0)).x() if bar.isVisible()
+                      else inside.right() + 1) - 1
+        gaps = (left - inside.left(), room_right - right)
+        assert abs(gaps[0] - gaps[1]) <= 1 and min(gaps) >= SIDE_MARGIN
+        column = right - left + 1
+        assert column <= view.column_width
+        if min(gaps) > SIDE_MARGIN + 1:  # room to spare: exactly the reading width
+            assert column >= view.column_width - 1
 
     for width, height in ((800, 600), (1700, 900), (1300, 700)):
         window.resize(width, height)
@@ -66,6 +75,27 @@ def test_resizing_keeps_the_column_centred_and_the_reader_in_place(
     window.splitter.setSizes([600, 700])  # the reader drags the splitter
     qtbot.waitUntil(lambda: window.sidebar.width() >= 550)
     check_page()
+
+
+def test_the_margins_beside_the_column_are_part_of_the_page(
+        qtbot: QtBot, open_window: OpenWindow) -> None:
+    window = open_window(size=(1400, 700))
+    view = window.view
+    viewport = view.viewport().geometry()
+    in_margin = QPoint(viewport.left() // 2, viewport.center().y())
+    assert not viewport.contains(in_margin) and view.rect().contains(in_margin)
+    picture = view.grab().toImage()
+    # The same colour as the page's own blank edge, not the window's grey.
+    page_edge = QPoint(viewport.left() + 2, viewport.center().y())
+    assert picture.pixelColor(in_margin) == picture.pixelColor(page_edge)
+    # A wheel turned over the margin scrolls the page, as it would over the text.
+    bar = view.verticalScrollBar()
+    before = bar.value()
+    wheel = QWheelEvent(QPointF(in_margin), QPointF(view.mapToGlobal(in_margin)), QPoint(0, 0),
+                        QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view, wheel)
+    assert bar.value() > before
 
 
 def test_scrolling_to_the_table_selects_its_section(qtbot: QtBot, open_window: OpenWindow) -> None:
