@@ -36,7 +36,7 @@ def _time_to_paint(command: list[str], env: dict[str, str]) -> float:
 def run(quick: bool = False) -> list[dict[str, Any]]:
     from tests.bench.search import write_corpus
 
-    runs = 5 if quick else 9
+    runs = 5 if quick else 15  # interleaved pairs: this 2-core machine is noisy
     rows = []
     with tempfile.TemporaryDirectory() as home:
         env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ENCYCLOPEDIA_HOME": home,
