@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QDesktopServices, QImage, QWheelEvent
+from PySide6.QtGui import QContextMenuEvent, QDesktopServices, QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -96,6 +96,13 @@ def test_the_margins_beside_the_column_are_part_of_the_page(
                         Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(view, wheel)
     assert bar.value() > before
+    # And a right click there offers the page's menu (Select All), not the window's.
+    ask = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, in_margin, view.mapToGlobal(in_margin))
+    QApplication.sendEvent(view, ask)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None)
+    menu = QApplication.activePopupWidget()
+    assert any("Select All" in action.text() for action in menu.actions())
+    menu.close()
 
 
 def test_scrolling_to_the_table_selects_its_section(qtbot: QtBot, open_window: OpenWindow) -> None:
