@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from content.errors import ContentError, NotMarkdown, UnknownSection
-from content.parse import Heading, outline
+from content.parse import Heading, outline, split_front_matter
 
 logger = logging.getLogger(__name__)
 
 BUILTIN_ARTICLES = Path(__file__).resolve().parent / "articles"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 UTF8_BOM = b"\xef\xbb\xbf"  # dropped by hand: the utf-8-sig codec costs an import
+CACHED_FROM = 16  # files: from this many, outlines come from content.outlines' cache
 
 
 # The records are named tuples rather than dataclasses: the window loads the
@@ -47,14 +48,47 @@ class Section(NamedTuple):
             yield from child.walk()
 
 
-class Article(NamedTuple):
-    slug: str
-    path: Path
-    title: str
-    aliases: tuple[str, ...]
-    lead: Section  # its children are the article's top-level sections
-    body: str  # the Markdown to render: the source without its front matter
-    fingerprint: str  # of the file's bytes: changes whenever the file does
+class Article:
+    """One Markdown file: its outline at once, its text when it is wanted.
+
+    An article whose outline came from the outline cache (a big library, see
+    :mod:`content.outlines`) reads its file only when its text is asked for, and
+    does not keep it: a wiki's worth of text need not stay in memory.
+    """
+
+    __slots__ = ("_body", "aliases", "fingerprint", "lead", "path", "slug", "title")
+
+    def __init__(self, slug: str, path: Path, title: str, aliases: tuple[str, ...],
+                 lead: Section, body: str | None, fingerprint: str) -> None:
+        self.slug = slug
+        self.path = path
+        self.title = title
+        self.aliases = aliases
+        self.lead = lead  # its children are the article's top-level sections
+        self._body = body  # None: read from the file when asked for
+        self.fingerprint = fingerprint  # of the file's bytes: changes whenever the file does
+
+    def __repr__(self) -> str:
+        return f"Article({self.slug!r}, {self.title!r})"
+
+    @property
+    def body(self) -> str:
+        """The Markdown to render: the source without its front matter."""
+        return self.source()[0]
+
+    def source(self) -> tuple[str, str]:
+        """The body, and the fingerprint of the file it was read from now.
+
+        The two fingerprints differ only if the file changed after the outline
+        was taken: the page may then not be cached under the article's fingerprint.
+        """
+        if self._body is not None:
+            return self._body, self.fingerprint
+        try:
+            raw = self.path.read_bytes()
+        except OSError as error:  # gone or unreadable since the library was read
+            raise ContentError(f"{self.path}: cannot read ({error.strerror or error})") from None
+        return outline_body(decode(raw, self.path)[0]), fingerprint(raw)
 
     @property
     def sections(self) -> tuple[Section, ...]:
@@ -122,6 +156,11 @@ def fingerprint(data: bytes) -> str:
     return f"{len(data):x}-{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
+def outline_body(source: str) -> str:
+    """The body the outline pass gives for ``source``: without its front matter."""
+    return split_front_matter(source)[1]
+
+
 def split_id(section_id: str) -> tuple[str, str]:
     """``"a/b#c"`` -> ``("a/b", "c")``; ``"a/b"`` -> ``("a/b", "")``."""
     slug, _, anchor = section_id.partition("#")
@@ -140,15 +179,23 @@ def load_library(path: Path | str | None = None) -> Library:
     else:
         raise NotMarkdown(f"not a Markdown file or a folder: {path}")
     articles, warnings = [], []
+    cache = None
+    if len(files) >= CACHED_FROM:  # a big library: outlines from the cache where unchanged
+        from content.outlines import OutlineCache
+
+        cache = OutlineCache(root)
+    read = cache.read if cache is not None else read_article
     for slug, file in files:
         try:
-            article, warning = read_article(slug, file)
+            article, warning = read(slug, file)
         except OSError as error:
             warnings.append(f"{file}: cannot read ({error.strerror or error})")
             continue
         articles.append(article)
         if warning:
             warnings.append(warning)
+    if cache is not None:
+        cache.save()
     for warning in warnings:
         logger.warning("%s", warning)
     return Library(root.resolve(), tuple(articles), tuple(warnings))
@@ -183,6 +230,12 @@ def markdown_files(folder: Path) -> list[tuple[str, Path]]:
 def read_article(slug: str, file: Path) -> tuple[Article, str | None]:
     """One file as an Article, and a warning if it needed repair to be read."""
     raw = file.read_bytes()
+    source, warning = decode(raw, file)
+    return parse_article(slug, file, source, raw), warning
+
+
+def decode(raw: bytes, file: Path) -> tuple[str, str | None]:
+    """A file's text with plain newlines, and a warning if it was not valid UTF-8."""
     warning = None
     text = raw[len(UTF8_BOM):] if raw.startswith(UTF8_BOM) else raw
     try:
@@ -192,24 +245,30 @@ def read_article(slug: str, file: Path) -> tuple[Article, str | None]:
         warning = f"{file}: not valid UTF-8 (byte {error.start}); shown with replacement characters"
     if "\r" in source:  # most files have plain newlines: no need to copy them
         source = source.replace("\r\n", "\n").replace("\r", "\n")
-    return parse_article(slug, file, source, raw), warning
+    return source, warning
 
 
 def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None) -> Article:
     found = outline(source)
-    headings = found.headings
+    digest = fingerprint(raw if raw is not None else source.encode())
+    return article_from_outline(slug, path, found.meta, found.headings, digest, found.body)
+
+
+def article_from_outline(slug: str, path: Path, meta: dict[str, str | list[str]],
+                         headings: list[Heading], digest: str, body: str | None) -> Article:
+    """An article from what the outline pass found (``body`` None: read when wanted)."""
     # An article that opens with its only level-1 heading has that heading as its title.
     title_heading = None
     if headings and headings[0].level == 1 and sum(h.level == 1 for h in headings) == 1:
         title_heading, headings = headings[0], headings[1:]
-    meta_title = found.meta.get("title")
+    meta_title = meta.get("title")
     if isinstance(meta_title, str) and meta_title.strip():
         title = meta_title.strip()
     elif title_heading is not None:
         title = title_heading.title
     else:
         title = path.stem
-    aliases = found.meta.get("aliases", [])
+    aliases = meta.get("aliases", [])
     if isinstance(aliases, str):
         aliases = [aliases]
     lead_anchor = title_heading.anchor if title_heading else ""
@@ -217,8 +276,7 @@ def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None) 
     children = _nest(slug, headings, (title,))
     lead = Section(lead_id, lead_anchor, title, title_heading.level if title_heading else 0,
                    (title,), children)
-    digest = fingerprint(raw if raw is not None else source.encode())
-    return Article(slug, path, title, tuple(a for a in aliases if a), lead, found.body, digest)
+    return Article(slug, path, title, tuple(a for a in aliases if a), lead, body, digest)
 
 
 def _nest(slug: str, headings: list[Heading], trail: tuple[str, ...]) -> tuple[Section, ...]:

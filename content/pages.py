@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from content.errors import ContentError
 from content.files import atomic_write
 from content.library import Article, fingerprint
 from content.places import cache_dir
@@ -38,7 +39,15 @@ def article_html(article: Article) -> str:
         pass
     from content.render import render_html
 
-    html = render_html(article)
+    try:
+        body, read_from = article.source()
+    except ContentError as error:
+        from html import escape
+
+        return f"<p class=\"blocked\">{escape(str(error))}</p>"
+    html = render_html(article, body)
+    if read_from != article.fingerprint:
+        return html  # the file changed after its outline was read: not this key's page
     try:
         atomic_write(path, html)
     except OSError as error:

@@ -70,13 +70,14 @@ def _new_converter() -> Any:
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
-def render_html(article: Article) -> str:
-    """The article's body as safe HTML; headings carry the section anchors as ids."""
+def render_html(article: Article, body: str | None = None) -> str:
+    """The article's body (or ``body``, read already) as safe HTML; headings carry
+    the section anchors as ids."""
     converter = _converter()
     converter.reset()
     processor = converter.treeprocessors["section_anchors"]
     processor.anchors = [(s.level, s.anchor) for s in article.walk() if s.anchor]
-    return sanitize(converter.convert(article.body))
+    return sanitize(converter.convert(article.body if body is None else body))
 
 
 class _SectionText(HTMLParser):
