@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
+from content import load_library
+from content.library import CACHED_FROM
 from tests.conftest import write_library
 from tests.gui.conftest import OpenWindow, text_at_top
 from viewer.live_reload import library_paths
@@ -15,11 +18,13 @@ from viewer.mainwindow import MainWindow
 RELOAD_MS = 3000  # the debounce is 300 ms; a slow machine gets some room
 
 
-def _library(tmp_path: Path) -> Path:
+def _library(tmp_path: Path, big: bool = False) -> Path:
+    """Two articles; ``big``: and enough others for the outline cache (content.outlines)."""
+    others = {f"more/page-{n:02}.md": f"# Page {n}\n\nText {n}.\n" for n in range(CACHED_FROM)}
     return write_library(tmp_path / "lib", {
         "a.md": "# Alpha\n\nFirst words.\n\n" + "filler\n\n" * 30 +
                 "## Middle\n\nMiddle words.\n\n" + "more filler\n\n" * 30 + "## End\n\nEnd.\n",
-        "sub/b.md": "# Beta\n\nBeta words.\n"})
+        "sub/b.md": "# Beta\n\nBeta words.\n", **(others if big else {})})
 
 
 def _started(qtbot: QtBot, window: MainWindow) -> None:
@@ -54,9 +59,12 @@ def _save_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+@pytest.mark.parametrize("big", [False, True], ids=["small", "outlines-cached"])
 def test_editing_the_open_article_updates_page_and_tree_in_place(
-        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
-    root = _library(tmp_path)
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path, big: bool) -> None:
+    root = _library(tmp_path, big)
+    if big:
+        load_library(root)  # an earlier start cached the outlines
     window = open_window(root, target="a#middle", size=(900, 500))
     _started(qtbot, window)
     window.view.verticalScrollBar().setValue(window.view.verticalScrollBar().value() + 30)
