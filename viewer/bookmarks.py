@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from content import Library, Section, UnknownSection, split_id
+from content import ContentError, Library, Section, UnknownSection, split_id
 from content.places import data_dir
 from content.render import section_texts
 from viewer.links import resolve_link
@@ -197,7 +197,11 @@ class SectionTexts:
         """Its own text; for a section that is only a heading over sub-sections, their titles."""
         slug = section.slug
         if slug not in self._by_slug:
-            self._by_slug[slug] = section_texts(self.library.article(slug))
+            try:
+                self._by_slug[slug] = section_texts(self.library.article(slug))
+            except ContentError as error:  # its file went away since the library was read
+                logger.info("%s", error)
+                self._by_slug[slug] = {}
         own = self._by_slug[slug].get(section.id, "")
         return own or " ".join(child.title for child in section.children)
 

@@ -589,3 +589,18 @@ def test_bookmark_values_are_frozen() -> None:
     bookmark = Bookmark("a#b", "B", "A", ("A", "B"))
     with pytest.raises(AttributeError):
         bookmark.note = "changed"  # type: ignore[misc]
+
+
+def test_a_file_gone_since_the_library_was_read_costs_its_texts_not_a_crash(
+        tmp_path: Path) -> None:
+    from content.library import CACHED_FROM
+    from viewer.bookmarks import SectionTexts
+
+    files = {f"p{n:02}.md": f"# Page {n}\n\nText {n}.\n" for n in range(CACHED_FROM)}
+    root = write_library(tmp_path / "lib", files)
+    load_library(root)  # outlines cached: the next library reads text only when asked
+    library = load_library(root)
+    (root / "p03.md").unlink()
+    texts = SectionTexts(library)
+    assert texts.of(library.section("p03")) == ""
+    assert texts.of(library.section("p04")) == "Text 4."
