@@ -26,6 +26,7 @@ _FENCED_BLOCK = (r"(?ms)^(?P<fence>~{3,}|`{3,})[ ]*"
 _ATX = r"^(#{1,6})(.*?)$"
 _SETEXT = r"^(=+|-+)[ \t]*$"
 _RULE = r"^ {0,3}([-*_])[ \t]*(\1[ \t]*){2,}$"
+_LIST_ITEM = r"^ {0,3}(?:[*+-]|\d+\.)[ ]+"
 # A raw HTML block: Python-Markdown leaves its inside alone, headings included.
 _HTML_BLOCK = (r"(?i)^<(address|article|aside|blockquote|details|div|dl|fieldset|figure|"
                r"footer|form|h[1-6]|header|iframe|nav|ol|p|pre|script|section|style|"
@@ -159,18 +160,32 @@ def outline(source: str) -> Outline:
     previous_is_text = False
     block_start = True
     in_code = False  # inside an indented code block
+    # The last block at the top was a list: then an indented block is one of its
+    # items' (Python-Markdown's ListIndentProcessor), headings and all.
+    after_list = False
+    in_item = False  # inside such a block
+    # Python-Markdown blanks lines of spaces, but not the first: that one is text,
+    # which an underline under it makes an (empty) heading.
+    spaces_first = lines[0].isspace()
     for number, line in enumerate(lines):
+        if spaces_first and not number:
+            previous_is_text, block_start = True, False
+            continue
         if not fences_looked_for and line[:1] in ("`", "~") and line.startswith(("```", "~~~")):
             fences_looked_for = True
             fenced = _fenced_lines(body)
         if fenced and number in fenced:
-            previous_is_text = False
+            previous_is_text = after_list = False
             continue
         if html_tag is not None:
             html_depth += _tag_balance(line, html_tag)
             if html_depth <= 0:
                 html_tag = None
             previous_is_text, block_start = False, True  # the next line starts a block
+            continue
+        if in_item or (after_list and block_start and line.startswith(("    ", "\t"))):
+            in_item = bool(line.strip())  # to the end of the block
+            previous_is_text, block_start = False, not in_item
             continue
         if not line:
             # An empty line, the commonest: it ends the block, as the last branch has it.
@@ -183,6 +198,7 @@ def outline(source: str) -> Outline:
             if in_code:
                 block_start = True  # an indented code block ends here
             in_code = False
+            after_list = after_list and not block_start  # a paragraph, or a list's lazy line
             previous_is_text, block_start = block_start, False
             continue
         starts_html = re.match(_HTML_BLOCK, line) if line.startswith("<") else None
@@ -193,7 +209,7 @@ def outline(source: str) -> Outline:
             depth = _tag_balance(line, tag)
             if depth > 0:
                 html_tag, html_depth = tag, depth
-            previous_is_text, block_start = False, True
+            previous_is_text, block_start, after_list = False, True, False
             continue
         first = line[:4].lstrip(" ")[:1]  # rules allow at most 3 spaces before
         atx = re.match(_ATX, line) if line.startswith("#") else None
@@ -208,9 +224,10 @@ def outline(source: str) -> Outline:
             level, text = (1 if setext.group(1)[0] == "=" else 2), lines[number - 1]
             target = number - 1
         elif first in ("-", "*", "_") and re.match(_RULE, line):
-            # A rule ends its block, unless it opens one and is underlined: Python-Markdown
-            # tries setext headings first.
-            previous_is_text, block_start = block_start, True
+            # A rule ends its block, unless it opens one (as it does right after indented
+            # code) and is underlined: Python-Markdown tries setext headings first.
+            opens, in_code = block_start or in_code, False
+            previous_is_text, block_start, after_list = opens, True, False
             continue
         else:
             # Python-Markdown underlines only the first line of a block; an indented
@@ -223,10 +240,12 @@ def outline(source: str) -> Outline:
             # What a setext underline can make a heading of: any line but indented code
             # (Python-Markdown tries setext headings before quotes, lists and tables).
             is_text = not blank and not indented
+            if block_start and not blank:  # what the block is: a list, or something else
+                after_list = bool(re.match(_LIST_ITEM, line))
             previous_is_text = is_text and block_start
             block_start = blank
             continue
-        previous_is_text = False
+        previous_is_text = after_list = False
         block_start = True  # a heading ends its block
         explicit = re.search(_EXPLICIT_ID, text) if "{" in text else None
         plain = plain_heading(_strip_heading(text))
