@@ -111,9 +111,15 @@ def run_window(args: Namespace | SimpleNamespace) -> int:
             window.view.painted.connect(lambda: QTimer.singleShot(100, save))
             QTimer.singleShot(5000, save)  # a view that never paints must not hang us
     if os.environ.get("ENCYCLOPEDIA_EXIT_AFTER_PAINT"):
-        # For `make bench`: the time from process start to the article's first paint.
+        # For `make bench`: the time from process start to the article's first paint,
+        # and the peak memory until then (Linux's VmHWM; "-" elsewhere).
         def report() -> None:
-            print(f"painted {time.time():.6f}", flush=True)
+            try:
+                with open("/proc/self/status", encoding="ascii") as status:
+                    peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+            except (OSError, StopIteration):
+                peak = "-"
+            print(f"painted {time.time():.6f} {peak}", flush=True)
             app.quit()
 
         window.view.painted.connect(report)

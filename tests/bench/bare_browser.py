@@ -24,8 +24,17 @@ class Browser(QTextBrowser):
 
 
 def report() -> None:
-    print(f"painted {time.time():.6f}", flush=True)
+    print(f"painted {time.time():.6f} {peak_kb()}", flush=True)
     QApplication.quit()
+
+
+def peak_kb() -> str:
+    """This process's peak memory so far (Linux); "-" where /proc does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return "-"
 
 
 app = QApplication(sys.argv[:1])
