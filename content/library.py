@@ -49,27 +49,55 @@ class Section(NamedTuple):
 
 
 class Article:
-    """One Markdown file: its outline at once, its text when it is wanted.
+    """One Markdown file: its title at once, its sections and its text when wanted.
 
-    An article whose outline came from the outline cache (a big library, see
-    :mod:`content.outlines`) reads its file only when its text is asked for, and
-    does not keep it: a wiki's worth of text need not stay in memory.
+    The section tree is made the first time it is asked for: a big library's
+    window shows its articles before its 20,000 sections exist. An article whose
+    outline came from the outline cache (see :mod:`content.outlines`) reads its
+    file only when its text is asked for, and does not keep it: a wiki's worth
+    of text need not stay in memory.
     """
 
-    __slots__ = ("_body", "aliases", "fingerprint", "lead", "path", "slug", "title")
+    __slots__ = ("_body", "_by_anchor", "_headings", "_lead", "_title_heading", "aliases",
+                 "fingerprint", "lead_id", "path", "slug", "title")
 
     def __init__(self, slug: str, path: Path, title: str, aliases: tuple[str, ...],
-                 lead: Section, body: str | None, fingerprint: str) -> None:
+                 title_heading: Heading | None, headings: list[Heading], body: str | None,
+                 fingerprint: str) -> None:
         self.slug = slug
         self.path = path
         self.title = title
         self.aliases = aliases
-        self.lead = lead  # its children are the article's top-level sections
-        self._body = body  # None: read from the file when asked for
         self.fingerprint = fingerprint  # of the file's bytes: changes whenever the file does
+        self._title_heading = title_heading  # the heading that is the title, if one is
+        self._headings = headings  # the others: the sections, when they are made
+        self.lead_id = f"{slug}#{title_heading.anchor}" if title_heading else slug
+        self._lead: Section | None = None
+        self._by_anchor: dict[str, Section] | None = None
+        self._body = body  # None: read from the file when asked for
 
     def __repr__(self) -> str:
         return f"Article({self.slug!r}, {self.title!r})"
+
+    @property
+    def lead(self) -> Section:
+        """The text before the first section; its children are the top-level sections."""
+        if self._lead is None:
+            heading = self._title_heading
+            self._lead = Section(self.lead_id, heading.anchor if heading else "", self.title,
+                                 heading.level if heading else 0, (self.title,),
+                                 _nest(self.slug, self._headings, (self.title,)))
+        return self._lead
+
+    @property
+    def has_sections(self) -> bool:
+        return bool(self._headings)
+
+    def section(self, anchor: str) -> Section | None:
+        """The section whose heading has this anchor (the lead's too), or None."""
+        if self._by_anchor is None:
+            self._by_anchor = {section.anchor: section for section in self.walk()}
+        return self._by_anchor.get(anchor)
 
     @property
     def body(self) -> str:
@@ -101,19 +129,14 @@ class Article:
 class Library:
     """The articles of one folder (or one file), and every section by its id."""
 
-    __slots__ = ("_by_id", "_by_slug", "articles", "root", "warnings")
+    __slots__ = ("_by_slug", "articles", "root", "warnings")
 
     def __init__(self, root: Path, articles: tuple[Article, ...],
                  warnings: tuple[str, ...] = ()) -> None:
         self.root = root
         self.articles = articles
         self.warnings = warnings  # what the reader should know: files skipped, and why
-        self._by_slug: dict[str, Article] = {}
-        self._by_id: dict[str, Section] = {}
-        for article in self.articles:
-            self._by_slug[article.slug] = article
-            for section in article.walk():
-                self._by_id[section.id] = section
+        self._by_slug = {article.slug: article for article in articles}
 
     def article(self, slug: str) -> Article:
         try:
@@ -128,9 +151,9 @@ class Library:
         """The section with this id; a bare slug means the article's lead."""
         slug, anchor = split_id(section_id)
         article = self.article(slug)
-        if not anchor or anchor == article.lead.anchor:
+        if not anchor:
             return article.lead
-        found = self._by_id.get(f"{slug}#{anchor}")
+        found = article.section(anchor)
         if found is None:
             raise UnknownSection(f"no section {anchor!r} in article {slug!r}")
         return found
@@ -271,12 +294,8 @@ def article_from_outline(slug: str, path: Path, meta: dict[str, str | list[str]]
     aliases = meta.get("aliases", [])
     if isinstance(aliases, str):
         aliases = [aliases]
-    lead_anchor = title_heading.anchor if title_heading else ""
-    lead_id = f"{slug}#{lead_anchor}" if lead_anchor else slug
-    children = _nest(slug, headings, (title,))
-    lead = Section(lead_id, lead_anchor, title, title_heading.level if title_heading else 0,
-                   (title,), children)
-    return Article(slug, path, title, tuple(a for a in aliases if a), lead, body, digest)
+    return Article(slug, path, title, tuple(a for a in aliases if a), title_heading, headings,
+                   body, digest)
 
 
 def _nest(slug: str, headings: list[Heading], trail: tuple[str, ...]) -> tuple[Section, ...]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
-from content import Library, Section
+from content import Article, Library, Section
 
 # Qt.ItemDataRole.UserRole, spelled as its value: touching the Qt namespace
 # costs about 12 ms at start-up, before the first paint.
@@ -32,7 +32,7 @@ class SectionTree(QTreeWidget):
         self.setExpandsOnDoubleClick(False)
         self._items: dict[str, QTreeWidgetItem] = {}
         # Articles whose sections are not made yet: their row, by article slug.
-        self._unfilled: dict[str, tuple[QTreeWidgetItem, Section]] = {}
+        self._unfilled: dict[str, tuple[QTreeWidgetItem, Article]] = {}
         self.itemClicked.connect(self._activate)
         self.itemActivated.connect(self._activate)
         self.itemExpanded.connect(self._fill)
@@ -44,39 +44,44 @@ class SectionTree(QTreeWidget):
         whole = len(library.articles) <= SHOWN_WHOLE
         bold = None
         for article in library.articles:
-            top = self._row(self.invisibleRootItem(), article.lead)
+            # The article's row needs none of its sections: a big library's are made
+            # when wanted (see content.library.Article).
+            top = self._row(self.invisibleRootItem(), article.lead_id, article.title,
+                            (article.title,))
             if bold is None:
                 bold = top.font(0)
                 bold.setBold(True)
             top.setFont(0, bold)
             if whole:
                 self._add_children(top, article.lead)
-            elif article.lead.children:
+            elif article.has_sections:
                 top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
-                self._unfilled[article.slug] = (top, article.lead)
+                self._unfilled[article.slug] = (top, article)
         if library.articles and whole:
             self.expandAll()
         elif library.articles:
             self._fill(self.topLevelItem(0))
             self.topLevelItem(0).setExpanded(True)
 
-    def _row(self, parent: QTreeWidgetItem, section: Section) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(parent, [section.title])
-        item.setData(0, ID_ROLE, section.id)
-        item.setToolTip(0, TRAIL_SEPARATOR.join(section.trail))
-        self._items[section.id] = item
+    def _row(self, parent: QTreeWidgetItem, section_id: str, title: str,
+             trail: tuple[str, ...]) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [title])
+        item.setData(0, ID_ROLE, section_id)
+        item.setToolTip(0, TRAIL_SEPARATOR.join(trail))
+        self._items[section_id] = item
         return item
 
     def _add_children(self, item: QTreeWidgetItem, section: Section) -> None:
         for child in section.children:
-            self._add_children(self._row(item, child), child)
+            self._add_children(self._row(item, child.id, child.title, child.trail), child)
 
     def _fill(self, item: QTreeWidgetItem) -> None:
         """Make an article's section rows, the first time they are wanted."""
         slug = str(item.data(0, ID_ROLE)).partition("#")[0]
         unfilled = self._unfilled.pop(slug, None)
         if unfilled is not None:
-            self._add_children(*unfilled)
+            top, article = unfilled
+            self._add_children(top, article.lead)
 
     def item_for(self, section_id: str) -> QTreeWidgetItem | None:
         item = self._items.get(section_id)
