@@ -256,11 +256,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(error), 5000)
             return False
         self.aboutToNavigate.emit(section.id)
-        if self.article is None or self.article.slug != section.slug:
-            self._show_article(self.library.article(section.slug))
+        article = self.article
+        if article is None or article.slug != section.slug:
+            article = self.library.article(section.slug)
+            self._show_article(article)
         # The lead is the top of the page, with whatever comes before its heading.
-        lead = section.id == self.article.lead.id  # type: ignore[union-attr]
-        self.view.scroll_to("" if lead else section.anchor)
+        self.view.scroll_to("" if section.id == article.lead_id else section.anchor)
         self._set_current(section.id)
         self.navigated.emit(section.id)
         return True

@@ -42,7 +42,6 @@ def show_place(window: MainWindow, place: Place) -> bool:
         return False
     if place.scroll:
         section = window.library.section(place.section_id)
-        article = window.library.article(section.slug)
-        anchor = "" if section.id == article.lead.id else section.anchor
-        window.view.scroll_to(anchor, int(place.scroll))
+        lead = section.id == window.library.article(section.slug).lead_id
+        window.view.scroll_to("" if lead else section.anchor, int(place.scroll))
     return True

@@ -33,7 +33,7 @@ class Session(QObject):
         self.window = window
         self.saving = True  # off for a screenshot: it is not the reader's session
         self._state = window.state
-        self._saved: tuple[str, Place] | None = None  # (library root, place) last written
+        self._written: tuple[str, Place] | None = None  # (library root, place) last saved
         # The reading state as the window starts (its place, theme, zoom, layout): read
         # once, as the first paint needs it, and a corrupt file is told about once.
         self.saved = self._read()
@@ -122,7 +122,7 @@ class Session(QObject):
             self._tell(f"Your reading position could not be saved: {error}")
             return
         if place is not None:
-            self._saved = (root, place)
+            self._written = (root, place)
 
     def save_place(self) -> None:
         self._timer.stop()
@@ -130,14 +130,14 @@ class Session(QObject):
         if not self.saving or place is None:
             return
         root = str(self.window.library.root)
-        if self._saved == (root, place):
+        if self._written == (root, place):
             return
         try:
             self._state.save_position(self.window.library.root, place)
         except StorageError as error:
             self._tell(f"Your reading position could not be saved: {error}")
             return
-        self._saved = (root, place)
+        self._written = (root, place)
 
     def _layout(self) -> WindowLayout:
         window = self.window
