@@ -2,10 +2,10 @@
 
 Before its first paint the window needs each article's title and headings, not
 its text. For a library of ``CACHED_FROM`` files or more (a smaller one is read
-whole: as fast, and always fresh), :func:`load_library` keeps
-what the outline pass found in each file here, with the file's size, times and
-inode: a file whose ``stat`` differs in any of them is read again. An article
-whose outline came from here reads its file only when its text is wanted.
+whole: as fast, and always fresh), :func:`load_library` keeps what the outline
+pass found in each file here, with the file's size, times and inode: a file
+whose ``stat`` differs in any of them is read again. An article whose outline
+came from here reads its file only when its text is wanted.
 
     >>> cache = OutlineCache(root)
     >>> article, warning = cache.read("notes/rivers", Path(".../notes/rivers.md"))

@@ -100,7 +100,7 @@ def section_documents(article: Article) -> list[SectionDocument]:
     documents = []
     for section in article.walk():
         title = section.title
-        if section is article.lead:
+        if section.id == article.lead_id:
             names = dict.fromkeys([article.title, section.title, *article.aliases])
             title = "\n".join(name for name in names if name)
         documents.append(SectionDocument(section.id, article.slug, title, section.trail,

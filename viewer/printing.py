@@ -85,7 +85,7 @@ def print_document(library: Library, section_id: str) -> PrintDocument:
     document.setHtml(page_html(section_html(article, article_html(article), section.id)))
     # After setHtml, which resets it to the HTML's (absent) <title>.
     document.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
-                                article.title if section is article.lead else section.title)
+                                article.title if section.id == article.lead_id else section.title)
     return document
 
 
