@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from content.errors import ContentError, NotMarkdown, UnknownSection
-from content.parse import Heading, outline, split_front_matter
+from content.parse import Heading, Outline, outline, split_front_matter
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +170,19 @@ class Library:
         return True
 
 
+def code_stamp(*names: str) -> str:
+    """Changes whenever one of these modules of the content layer does: a cache made
+    by other code than this (another version) is not to be used."""
+    here = Path(__file__).resolve().parent
+    stamps = []
+    for name in names:
+        try:
+            stamps.append(str((here / name).stat().st_mtime_ns))
+        except OSError:
+            stamps.append("?")
+    return fingerprint("/".join(stamps).encode())
+
+
 def fingerprint(data: bytes) -> str:
     """A short digest that changes whenever ``data`` does (not a security hash).
 
@@ -252,9 +265,17 @@ def markdown_files(folder: Path) -> list[tuple[str, Path]]:
 
 def read_article(slug: str, file: Path) -> tuple[Article, str | None]:
     """One file as an Article, and a warning if it needed repair to be read."""
+    found, digest, warning = read_outline(file)
+    return article_from_outline(slug, file, found.meta, found.headings, digest,
+                                found.body), warning
+
+
+def read_outline(file: Path) -> tuple[Outline, str, str | None]:
+    """What the outline pass finds in ``file``, the file's fingerprint, and a warning
+    if it needed repair to be read. Raises OSError if it cannot be read."""
     raw = file.read_bytes()
     source, warning = decode(raw, file)
-    return parse_article(slug, file, source, raw), warning
+    return outline(source), fingerprint(raw), warning
 
 
 def decode(raw: bytes, file: Path) -> tuple[str, str | None]:

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from content.files import atomic_write
-from content.library import Article, article_from_outline, decode, fingerprint
-from content.parse import Heading, outline
+from content.library import Article, article_from_outline, code_stamp, read_outline
+from content.parse import Heading
 from content.places import cache_dir, library_key
 
 logger = logging.getLogger(__name__)
@@ -58,10 +58,7 @@ class OutlineCache:
             else:
                 self._now[slug] = entry
                 return article, entry[4]
-        raw = file.read_bytes()
-        source, warning = decode(raw, file)
-        found = outline(source)
-        digest = fingerprint(raw)
+        found, digest, warning = read_outline(file)
         self._now[slug] = [stamp, digest, found.meta,
                            [[h.level, h.title, h.anchor, h.line] for h in found.headings], warning]
         self._changed = True
@@ -114,7 +111,4 @@ def _article(slug: str, file: Path, entry: list[Any]) -> Article:
 
 def _parser_stamp() -> str:
     """Outlines from another version of the outline pass are not ours to reuse."""
-    try:
-        return str((Path(__file__).resolve().parent / "parse.py").stat().st_mtime_ns)
-    except OSError:
-        return "?"
+    return code_stamp("parse.py")

@@ -8,31 +8,19 @@ only an optimisation: if it cannot be read or written, we render.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from content.errors import ContentError
 from content.files import atomic_write
-from content.library import Article, fingerprint
+from content.library import Article, code_stamp
 from content.places import cache_dir
 
 logger = logging.getLogger(__name__)
-_RENDERER_FILES = ("parse.py", "render.py", "sanitize.py")
-
-
-def _renderer_stamp() -> str:
-    here = Path(__file__).resolve().parent
-    stamps = []
-    for name in _RENDERER_FILES:
-        try:
-            stamps.append(str((here / name).stat().st_mtime_ns))
-        except OSError:
-            stamps.append("?")
-    return fingerprint("/".join(stamps).encode())
+_RENDERER_FILES = ("parse.py", "render.py", "sanitize.py")  # a new renderer: new pages
 
 
 def article_html(article: Article) -> str:
     """The article's safe HTML, from the cache when it is fresh."""
-    path = cache_dir() / "pages" / f"{article.fingerprint}-{_renderer_stamp()}.html"
+    path = cache_dir() / "pages" / f"{article.fingerprint}-{code_stamp(*_RENDERER_FILES)}.html"
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
