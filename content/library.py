@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from content.errors import ContentError, NotMarkdown, UnknownSection
+from content.flavour import PLAIN, Flavour
 from content.parse import Heading, Outline, outline, split_front_matter
 
 logger = logging.getLogger(__name__)
@@ -59,12 +60,13 @@ class Article:
     """
 
     __slots__ = ("_body", "_by_anchor", "_headings", "_lead", "_title_heading", "aliases",
-                 "fingerprint", "lead_id", "path", "slug", "title")
+                 "fingerprint", "flavour", "lead_id", "path", "slug", "title")
 
     def __init__(self, slug: str, path: Path, title: str, aliases: tuple[str, ...],
                  title_heading: Heading | None, headings: list[Heading], body: str | None,
-                 fingerprint: str) -> None:
+                 fingerprint: str, flavour: Flavour = PLAIN) -> None:
         self.slug = slug
+        self.flavour = flavour  # how the library's own tool reads this Markdown
         self.path = path
         self.title = title
         self.aliases = aliases
