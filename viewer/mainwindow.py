@@ -62,6 +62,8 @@ class MainWindow(QMainWindow):
         self.tree = SectionTree()
         self.tree.set_library(library)
         self.view = ArticleView()  # its stylesheet comes with the theme, below
+        # Before the first page is shown: its images load from the library, not as placeholders.
+        self.view.resource_root = library.root
         # The article and, below it, the find bar when it is open.
         self.article_pane = QWidget()
         self.article_pane.setObjectName("articlePane")
@@ -142,7 +144,9 @@ class MainWindow(QMainWindow):
 
         from viewer.bookmark_feature import BookmarkFeature
         from viewer.comfort import ReadingComfort
+        from viewer.fonts import MissingGlyphs
         from viewer.history_feature import HistoryFeature
+        from viewer.link_hover import LinkHover
         from viewer.search_feature import SearchFeature
 
         # Quit's standard key is empty on desktops without a platform theme: Ctrl+Q then.
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
         self.history = HistoryFeature(self)
         self.search = SearchFeature(self)
         self.bookmarks = BookmarkFeature(self)
+        self.link_hover = LinkHover(self)
+        self.missing_glyphs = MissingGlyphs(self)
         self.view.follow_scrolling()
         self.session.follow_scrolling()
         self.session.restore_sidebar_tab()
