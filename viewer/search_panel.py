@@ -15,12 +15,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QListView,
     QVBoxLayout,
     QWidget,
 )
 
-from viewer.search_results import HitDelegate, ResultsModel
+from viewer.search_results import ResultsList, ResultsModel
 
 if TYPE_CHECKING:
     from index import Results
@@ -82,15 +81,11 @@ class SearchPanel(QWidget):
         self.suggestion_row.hide()
 
         self.model = ResultsModel(self)
-        self.list = QListView()
+        self.list = ResultsList()
         self.list.setObjectName("searchResults")
         self.list.setAccessibleName("Search results")
         self.list.setModel(self.model)
-        self.delegate = HitDelegate(self.list)
-        self.list.setItemDelegate(self.delegate)
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.delegate = self.list.delegate
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.clicked.connect(self._clicked)

@@ -4,18 +4,39 @@ A hit is drawn as a small rich-text document: the heading trail above, the
 section's title, then the snippet with the matched words marked in the
 theme's colours. Documents are laid out once per width and cached, so a list
 of a hundred hits scrolls and resizes without re-parsing anything.
+
+A row is as tall as its document at the list's width. QListView asks for the
+rows' sizes again when its height changes, not its width, so ``ResultsList``
+lays the rows out again whenever the width changes (a dragged splitter, a
+scroll bar coming or going): a snippet that wraps onto more lines, as CJK text
+does at any width, gets the room it needs instead of running into the next row.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QPainter,
+    QPalette,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QListView,
     QStyle,
     QStyledItemDelegate,
@@ -32,6 +53,8 @@ if TYPE_CHECKING:
 ID_ROLE = Qt.ItemDataRole.UserRole  # the hit's section id
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # the index.Hit itself
 DOCUMENT_MARGIN = 6
+ROW_GAP = 2  # px between one hit's text and the next
+MIN_WIDTH = 80  # px a hit is laid out at, however narrow the list
 _MARK = re.compile(r"</?mark>")
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -101,7 +124,12 @@ class ResultsModel(QAbstractListModel):
 
 
 class HitDelegate(QStyledItemDelegate):
-    """Draws a hit as rich text, wrapped to the list's width."""
+    """Draws a hit as rich text, wrapped to the list's width.
+
+    Sizes and paints come from the same documents at the same width (the
+    viewport's when the rows were last laid out), so a row is always as tall as
+    what is drawn in it.
+    """
 
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
@@ -111,15 +139,12 @@ class HitDelegate(QStyledItemDelegate):
         self._documents: dict[int, QTextDocument] = {}
 
     def reset(self) -> None:
-        """Forget laid-out hits (new results, or new colours)."""
+        """Forget laid-out hits (new results, new colours, a new font)."""
         self._mark = mark_colours(self._view)
         self._documents.clear()
 
-    def _document(self, index: ModelIndex, width: int) -> QTextDocument:
-        if width != self._width:
-            self._width = width
-            for document in self._documents.values():
-                document.setTextWidth(width)
+    def document(self, index: ModelIndex) -> QTextDocument:
+        """The hit's laid-out document, as the list draws it."""
         found = self._documents.get(index.row())
         if found is not None:
             return found
@@ -127,14 +152,20 @@ class HitDelegate(QStyledItemDelegate):
         document.setDocumentMargin(DOCUMENT_MARGIN)
         document.setDefaultFont(self._view.font())
         document.setHtml(hit_html(index.data(HIT_ROLE), self._mark))
-        document.setTextWidth(width)
+        document.setTextWidth(max(MIN_WIDTH, self._width))
         self._documents[index.row()] = document
         return document
 
+    def _set_width(self, width: int) -> None:
+        if width != self._width:
+            self._width = width
+            for document in self._documents.values():
+                document.setTextWidth(width)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
-        width = max(80, self._view.viewport().width())
-        document = self._document(index, width)
-        return QSize(width, int(document.size().height()) + 2)
+        self._set_width(max(MIN_WIDTH, self._view.viewport().width()))
+        height = self.document(index).size().height()
+        return QSize(self._width, math.ceil(height) + ROW_GAP)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: ModelIndex) -> None:
@@ -146,7 +177,9 @@ class HitDelegate(QStyledItemDelegate):
         # The item's background, selection and focus frame, as the style draws them.
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, styled, painter, widget)
         rect = option.rect
-        document = self._document(index, rect.width())
+        # At the width the rows were sized for: until they are laid out again for
+        # a new width, the text is clipped rather than spilling into the next row.
+        document = self.document(index)
         context = QAbstractTextDocumentLayout.PaintContext()
         palette = QPalette(option.palette)
         if option.state & QStyle.StateFlag.State_Selected:
@@ -158,3 +191,28 @@ class HitDelegate(QStyledItemDelegate):
         painter.setClipRect(0, 0, rect.width(), rect.height())
         document.documentLayout().draw(painter, context)
         painter.restore()
+
+
+class ResultsList(QListView):
+    """The list of hits: one column of rows as tall as their wrapped text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.delegate = HitDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The viewport's size (QAbstractScrollArea passes its resizes here). Adjust
+        # mode lays the rows out again only when the height changes.
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.delegate.reset()
+            self.scheduleDelayedItemsLayout()
