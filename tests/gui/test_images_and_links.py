@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QTextDocument, QTextImageFormat
 from pytestqt.qtbot import QtBot
 
+from content import load_library
 from tests.conftest import write_library
 from tests.gui.conftest import OpenWindow, RecordingBrowser, click_text, text_at_top
 from viewer.images import is_placeholder, page_image
@@ -129,3 +130,53 @@ def test_links_land_on_sections_and_unsafe_links_are_refused(
     finally:
         for scheme in ("https", "http", "file", "javascript"):
             QDesktopServices.unsetUrlHandler(scheme)
+
+
+def test_images_on_the_page_shown_at_start_up_load_from_the_library(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    # As `encyclopedia open` starts: the features come after the first paint.
+    window = MainWindow(load_library(_picture_library(tmp_path)), defer_features=True)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.session.open_at("a")
+    with qtbot.waitSignal(window.featuresInstalled):
+        window.show()
+    images = _page_images(window)
+    assert not any(is_placeholder(images[name])
+                   for name in ("img/red.png", "img/blue.jpg", "img/green.svg"))
+    assert _colour_in(images["img/red.png"]) == "#ff0000"
+    # Still only from the library: the image beside it stays out.
+    assert is_placeholder(images["../secret.png"])
+
+
+def _hover_text(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Rest the pointer on the first occurrence of ``text`` in the page."""
+    view = window.view
+    cursor = view.document().find(text)
+    assert not cursor.isNull(), text
+    cursor.setPosition(cursor.selectionStart() + 1)
+    qtbot.mouseMove(view.viewport(), view.cursorRect(cursor).center())
+
+
+def test_hovering_a_link_shows_where_it_leads_in_the_status_bar(
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    library = write_library(tmp_path / "lib", {
+        "a.md": ("# Alpha\n\n[to beta's depths](b.md#depths), [beta's lead](b.md), "
+                 "[the web](https://example.org/page?q=1), [a secret](../secret.md).\n\n"
+                 "Plain text far from any link.\n"),
+        "b.md": "# Beta\n\nIntro.\n\n## Depths\n\nDeep text.\n"})
+    window = open_window(library)
+    status = window.statusBar()
+    qtbot.wait(50)
+    for text, expected in (("to beta's depths", "Beta › Depths — b.md#depths"),
+                           ("beta's lead", "Beta — b.md"),
+                           ("the web", "https://example.org/page?q=1"),
+                           ("a secret", "../secret.md — not followed: ../secret.md is outside "
+                                        "the library")):
+        _hover_text(qtbot, window, text)
+        qtbot.waitUntil(lambda want=expected: status.currentMessage() == want)
+        # Hovering is not clicking: nothing was opened.
+        assert window.current_id == "a#alpha"
+    # Off the link, the message goes.
+    _hover_text(qtbot, window, "Plain text far")
+    qtbot.waitUntil(lambda: status.currentMessage() == "")
