@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont
@@ -123,6 +123,8 @@ def lacks_glyphs(text: str, font: QFont) -> bool:
 class MissingGlyphs(QObject):
     """Watches the pages the window shows, and says once per script when a font is missing."""
 
+    checked = Signal(list)  # after each look at the page: the scripts newly found lacking a font
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
@@ -154,10 +156,18 @@ class MissingGlyphs(QObject):
         """Look at the page's characters not seen before; tell of scripts newly found
         without a font, and return them."""
         self._timer.stop()
+        missing = self._missing()
+        if missing:
+            self._told.update(missing)
+            message = missing_font_message(missing)
+            logger.info("%s", message)
+            self._window.statusBar().showMessage(message, MESSAGE_MS)
+        self.checked.emit(missing)
+        return missing
+
+    def _missing(self) -> list[str]:
         document = self._window.view.document()
         new = {c for c in set(document.toPlainText()) if c > "\x7f"} - self._checked
-        if not new:
-            return []
         self._checked |= new
         groups: dict[str, list[str]] = {}
         for character in new:
@@ -165,11 +175,5 @@ class MissingGlyphs(QObject):
             if script is not None and script not in self._told:
                 groups.setdefault(script, []).append(character)
         font = document.defaultFont()
-        missing = [script for script, characters in sorted(groups.items())
-                   if lacks_glyphs("".join(sorted(characters)), font)]
-        if missing:
-            self._told.update(missing)
-            message = missing_font_message(missing)
-            logger.info("%s", message)
-            self._window.statusBar().showMessage(message, MESSAGE_MS)
-        return missing
+        return [script for script, characters in sorted(groups.items())
+                if lacks_glyphs("".join(sorted(characters)), font)]
