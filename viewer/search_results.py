@@ -213,6 +213,7 @@ class ResultsList(QListView):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
+        # A new font wraps the hits anew; a new palette (a theme) marks them in its colours.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
             self.delegate.reset()
             self.scheduleDelayedItemsLayout()

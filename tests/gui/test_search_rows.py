@@ -106,3 +106,19 @@ def test_a_row_is_drawn_with_the_document_it_was_sized_by(
         document = panel.delegate.document(index)
         assert document.textWidth() == panel.list.visualRect(index).width()
         assert panel.list.visualRect(index).height() >= document.size().height()
+
+
+def test_marked_words_in_the_hits_take_the_new_theme_colours(
+        qtbot: QtBot, open_window: OpenWindow) -> None:
+    from viewer.theme import DARK, LIGHT
+
+    window = open_window()
+    window.appearance.set_theme("light", remember=False)
+    type_query(qtbot, window, "famine")
+    panel = window.search.panel
+    first = panel.model.index(0)
+    assert LIGHT["mark"] in panel.delegate.document(first).toHtml()
+    window.appearance.set_theme("dark", remember=False)
+    qtbot.waitUntil(lambda: DARK["mark"] in panel.delegate.document(first).toHtml())
+    assert LIGHT["mark"] not in panel.delegate.document(first).toHtml()
+    _rows_fit(qtbot, window)
