@@ -8,8 +8,11 @@ whose ``stat`` differs in any of them is read again. An article whose outline
 came from here reads its file only when its text is wanted.
 
     >>> cache = OutlineCache(root)
-    >>> article, warning = cache.read("notes/rivers", Path(".../notes/rivers.md"))
+    >>> article, warnings = cache.read("notes/rivers", Path(".../notes/rivers.md"))
     >>> cache.save()          # only if something changed
+
+A page of an mdBook is made of other files too (its ``{{#include}}`` directives): their
+``stat`` is kept with it, and a change to any of them reads the page again.
 
 Like the page cache, this is only an optimisation: a cache file that cannot be
 read, is damaged or was written by another version is ignored and written
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from content.files import atomic_write
+from content.flavour import PLAIN, Flavour
 from content.library import Article, article_from_outline, code_stamp, read_outline
 from content.parse import Heading
 from content.places import cache_dir, library_key
@@ -32,7 +36,7 @@ from content.places import cache_dir, library_key
 logger = logging.getLogger(__name__)
 
 FORMAT = "encyclopedia-outlines"
-VERSION = 1
+VERSION = 2  # 2: several warnings; the stamps of included files
 
 
 class OutlineCache:
@@ -44,26 +48,31 @@ class OutlineCache:
         self._now: dict[str, list[Any]] = {}  # this reading's entries: what save() writes
         self._changed = False
 
-    def read(self, slug: str, file: Path) -> tuple[Article, str | None]:
-        """The article in ``file``: from its cached outline if the file is unchanged,
-        else read (and its outline kept). Raises OSError if it cannot be read."""
-        info = os.stat(file)
-        stamp = [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+    def read(self, slug: str, file: Path, flavour: Flavour = PLAIN,
+             book_root: Path | None = None) -> tuple[Article, tuple[str, ...]]:
+        """The article in ``file``: from its cached outline if the file (and every file
+        it includes) is unchanged, else read (and its outline kept). Raises OSError if
+        it cannot be read."""
+        stamp = _stamp(file)
         entry = self._known.get(slug)
-        if isinstance(entry, list) and entry and entry[0] == stamp:
+        if isinstance(entry, list) and len(entry) == 6 and entry[0] == stamp \
+                and _unchanged(entry[5]):
             try:
-                article = _article(slug, file, entry)
+                article = _article(slug, file, entry, flavour, book_root)
             except (TypeError, ValueError, IndexError, AttributeError):
                 pass  # a damaged entry: read the file
             else:
                 self._now[slug] = entry
-                return article, entry[4]
-        found, digest, warning = read_outline(file)
-        self._now[slug] = [stamp, digest, found.meta,
-                           [[h.level, h.title, h.anchor, h.line] for h in found.headings], warning]
+                return article, tuple(entry[4])
+        found, source = read_outline(file, flavour, book_root)
+        included = [[str(path), _stamp(path)] for path in source.files]
+        self._now[slug] = [stamp, source.fingerprint, found.meta,
+                           [[h.level, h.title, h.anchor, h.line] for h in found.headings],
+                           list(source.warnings), included]
         self._changed = True
         # Not kept: a big library's text stays on disk until an article is opened.
-        return article_from_outline(slug, file, found.meta, found.headings, digest, None), warning
+        return article_from_outline(slug, file, found.meta, found.headings, source.fingerprint,
+                                    None, flavour, book_root), source.warnings
 
     def save(self) -> None:
         """Write the outlines read, if any changed or a file went away."""
@@ -90,11 +99,31 @@ class OutlineCache:
         return files if isinstance(files, dict) else {}
 
 
-def _article(slug: str, file: Path, entry: list[Any]) -> Article:
+def _stamp(path: Path) -> list[int]:
+    info = os.stat(path)
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
+
+
+def _unchanged(included: object) -> bool:
+    """Whether every included file is as it was (a gone one is a change)."""
+    if not isinstance(included, list):
+        return False
+    for item in included:
+        try:
+            path, stamp = item
+            if _stamp(Path(path)) != stamp:
+                return False
+        except (OSError, TypeError, ValueError):
+            return False
+    return True
+
+
+def _article(slug: str, file: Path, entry: list[Any], flavour: Flavour,
+             book_root: Path | None) -> Article:
     """An article from a cache entry; TypeError or ValueError if the entry is not one."""
-    _, digest, meta, headings, warning = entry
+    _, digest, meta, headings, warnings, _ = entry
     if not isinstance(digest, str) or not isinstance(meta, dict) \
-            or not (warning is None or isinstance(warning, str)):
+            or not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise ValueError("not an outline")
     for key, value in meta.items():
         if not isinstance(value, str) and not (
@@ -106,7 +135,7 @@ def _article(slug: str, file: Path, entry: list[Any]) -> Article:
                 or not isinstance(title, str) or not isinstance(anchor, str):
             raise ValueError("not a heading")
         found.append(Heading(level, title, anchor, line))
-    return article_from_outline(slug, file, meta, found, digest, None)
+    return article_from_outline(slug, file, meta, found, digest, None, flavour, book_root)
 
 
 def _parser_stamp() -> str:

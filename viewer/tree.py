@@ -1,9 +1,15 @@
-"""The Contents tree: every article with its sections nested below it.
+"""The Contents tree: the library's table of contents, with each article's sections.
+
+The rows are the library's own table of contents (:attr:`content.Library.contents`:
+an mdBook's SUMMARY.md, an MkDocs nav, a folder tree): chapters show their
+article, and below it its sections, then the chapters under it; part titles and
+folders without a page of their own only group rows; draft chapters are greyed.
 
 A small library is shown whole and expanded. In a big one (a wiki export of
-thousands of articles) only the articles are made at first; an article's
-sections are made when it is expanded or one of them is shown, so the window
-does not wait for tens of thousands of rows before its first paint.
+thousands of articles, a book of hundreds of chapters) only the top rows are
+made at first; a row's children are made when it is expanded or one of them is
+shown, so the window does not wait for tens of thousands of rows before its
+first paint.
 """
 
 from __future__ import annotations
@@ -12,12 +18,17 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
 
 from content import Article, Library, Section
+from content.contents import CHAPTER, DRAFT, Entry
 
 # Qt.ItemDataRole.UserRole, spelled as its value: touching the Qt namespace
 # costs about 12 ms at start-up, before the first paint.
-ID_ROLE = 0x0100
+ID_ROLE = 0x0100  # a row's section id; "" for a row that only groups others
+KEY_ROLE = 0x0101  # where a row's entry is in the table of contents
+ITEM_IS_ENABLED = 0x20  # Qt.ItemFlag.ItemIsEnabled
 TRAIL_SEPARATOR = " › "  # the heading trail: "Article › Section"
 SHOWN_WHOLE = 20  # articles up to which the tree is made, and expanded, at once
+
+Key = tuple[int, ...]  # an entry's place: its index at each level of the contents
 
 
 class SectionTree(QTreeWidget):
@@ -30,71 +41,114 @@ class SectionTree(QTreeWidget):
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)
         self.setExpandsOnDoubleClick(False)
-        self._items: dict[str, QTreeWidgetItem] = {}
-        # Articles whose sections are not made yet: their row, by article slug.
-        self._unfilled: dict[str, tuple[QTreeWidgetItem, Article]] = {}
+        self._library: Library | None = None
+        self._items: dict[str, QTreeWidgetItem] = {}  # by section id
+        self._rows: dict[Key, QTreeWidgetItem] = {}  # the entries' rows made so far
+        self._keys: dict[str, Key] = {}  # where each article's (first) row is
+        # Rows whose children are not made yet, with what they will show.
+        self._unfilled: dict[Key, tuple[QTreeWidgetItem, Entry, tuple[str, ...]]] = {}
         self.itemClicked.connect(self._activate)
         self.itemActivated.connect(self._activate)
         self.itemExpanded.connect(self._fill)
 
     def set_library(self, library: Library) -> None:
         self.clear()
+        self._library = library
         self._items.clear()
+        self._rows.clear()
         self._unfilled.clear()
+        self._keys = {}
+        _index_keys(library.contents, (), self._keys)
         whole = len(library.articles) <= SHOWN_WHOLE
-        bold = None
-        for article in library.articles:
-            # The article's row needs none of its sections: a big library's are made
-            # when wanted (see content.library.Article).
-            top = self._row(self.invisibleRootItem(), article.lead_id, article.title,
-                            (article.title,))
-            if bold is None:
-                bold = top.font(0)
-                bold.setBold(True)
-            top.setFont(0, bold)
-            if whole:
-                self._add_children(top, article.lead)
-            elif article.has_sections:
-                top.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
-                self._unfilled[article.slug] = (top, article)
-        if library.articles and whole:
+        root = self.invisibleRootItem()
+        for number, entry in enumerate(library.contents):
+            self._entry_row(root, (number,), entry, (), whole)
+        if not library.contents:
+            return
+        if whole:
             self.expandAll()
-        elif library.articles:
-            self._fill(self.topLevelItem(0))
-            self.topLevelItem(0).setExpanded(True)
+        else:
+            first = self._rows[(0,)]
+            self._fill(first)
+            first.setExpanded(True)
 
-    def _row(self, parent: QTreeWidgetItem, section_id: str, title: str,
-             trail: tuple[str, ...]) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(parent, [title])
+    # --- rows --------------------------------------------------------------------
+
+    def _entry_row(self, parent: QTreeWidgetItem, key: Key, entry: Entry,
+                   trail: tuple[str, ...], whole: bool) -> None:
+        article = self._article(entry)
+        section_id = article.lead_id if article is not None else ""
+        item = QTreeWidgetItem(parent, [entry.title])
         item.setData(0, ID_ROLE, section_id)
-        item.setToolTip(0, TRAIL_SEPARATOR.join(trail))
-        self._items[section_id] = item
-        return item
+        item.setData(0, KEY_ROLE, key)
+        item.setToolTip(0, TRAIL_SEPARATOR.join((*trail, entry.title)))
+        if not key[1:] or entry.kind != CHAPTER:  # top rows, part titles and folders stand out
+            font = item.font(0)
+            font.setBold(True)
+            item.setFont(0, font)
+        if entry.kind == DRAFT:
+            item.setFlags(item.flags() & ~ITEM_IS_ENABLED)  # greyed: no page to show
+            item.setToolTip(0, f"{entry.title}: not written yet")
+        self._rows[key] = item
+        if section_id:
+            self._items.setdefault(section_id, item)
+        has_sections = article is not None and article.has_sections
+        if not entry.children and not has_sections:
+            return
+        own_trail = (*trail, entry.title)
+        if whole:
+            self._add_children(item, key, entry, own_trail, whole)
+        else:
+            item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
+            self._unfilled[key] = (item, entry, own_trail)
 
-    def _add_children(self, item: QTreeWidgetItem, section: Section) -> None:
+    def _add_children(self, item: QTreeWidgetItem, key: Key, entry: Entry,
+                      trail: tuple[str, ...], whole: bool) -> None:
+        article = self._article(entry)
+        if article is not None:
+            self._add_sections(item, article.lead)
+        for number, child in enumerate(entry.children):
+            self._entry_row(item, (*key, number), child, trail, whole)
+
+    def _add_sections(self, item: QTreeWidgetItem, section: Section) -> None:
         for child in section.children:
-            self._add_children(self._row(item, child.id, child.title, child.trail), child)
+            row = QTreeWidgetItem(item, [child.title])
+            row.setData(0, ID_ROLE, child.id)
+            row.setToolTip(0, TRAIL_SEPARATOR.join(child.trail))
+            self._items.setdefault(child.id, row)
+            self._add_sections(row, child)
+
+    def _article(self, entry: Entry) -> Article | None:
+        if entry.slug is None or self._library is None:
+            return None
+        return self._library.article(entry.slug)
 
     def _fill(self, item: QTreeWidgetItem) -> None:
-        """Make an article's section rows, the first time they are wanted."""
-        slug = str(item.data(0, ID_ROLE)).partition("#")[0]
-        unfilled = self._unfilled.pop(slug, None)
+        """Make a row's children, the first time they are wanted."""
+        key = item.data(0, KEY_ROLE)
+        unfilled = self._unfilled.pop(tuple(key), None) if key is not None else None
         if unfilled is not None:
-            top, article = unfilled
-            self._add_children(top, article.lead)
+            row, entry, trail = unfilled
+            self._add_children(row, tuple(key), entry, trail, whole=False)
 
     def item_for(self, section_id: str) -> QTreeWidgetItem | None:
+        """The row of a section, made (with the rows above it) if need be."""
         item = self._items.get(section_id)
-        if item is None:
-            unfilled = self._unfilled.get(section_id.partition("#")[0])
-            if unfilled is not None:
-                self._fill(unfilled[0])
-                item = self._items.get(section_id)
-        return item
+        if item is not None:
+            return item
+        key = self._keys.get(section_id.partition("#")[0])
+        if key is None:
+            return None
+        for length in range(1, len(key) + 1):
+            row = self._rows.get(key[:length])
+            if row is None:
+                return None
+            self._fill(row)
+        return self._items.get(section_id)
 
     def selected_id(self) -> str | None:
         item = self.currentItem()
-        return None if item is None else str(item.data(0, ID_ROLE))
+        return None if item is None or not item.data(0, ID_ROLE) else str(item.data(0, ID_ROLE))
 
     def show_section(self, section_id: str) -> None:
         """Select a section without emitting ``sectionActivated``."""
@@ -109,4 +163,17 @@ class SectionTree(QTreeWidget):
             self.blockSignals(False)
 
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        self.sectionActivated.emit(str(item.data(0, ID_ROLE)))
+        section_id = str(item.data(0, ID_ROLE) or "")
+        if section_id:
+            self.sectionActivated.emit(section_id)
+        elif item.childCount() or item.childIndicatorPolicy() == \
+                QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator:
+            item.setExpanded(not item.isExpanded())  # a part or a folder: open or close it
+
+
+def _index_keys(entries: tuple[Entry, ...], prefix: Key, keys: dict[str, Key]) -> None:
+    for number, entry in enumerate(entries):
+        key = (*prefix, number)
+        if entry.slug is not None:
+            keys.setdefault(entry.slug, key)
+        _index_keys(entry.children, key, keys)

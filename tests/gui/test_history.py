@@ -106,7 +106,7 @@ def click_visible_link(qtbot: QtBot, window: MainWindow, text: str) -> None:
 
 def test_back_after_following_links(qtbot: QtBot, open_window: OpenWindow,
                                     tmp_path: Path) -> None:
-    window = open_window(_linked_library(tmp_path))
+    window = open_window(_linked_library(tmp_path), target="a")
     activate(qtbot, window)
     click_text(qtbot, window, "beta's depths")
     assert window.current_id == "b#depths"

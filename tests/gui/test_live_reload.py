@@ -45,10 +45,11 @@ def _watched_library(qtbot: QtBot, open_window: OpenWindow,
 
 def _titles(window: MainWindow) -> list[str]:
     found = []
-    for i in range(window.tree.topLevelItemCount()):
-        item = window.tree.topLevelItem(i)
+    pending = [window.tree.topLevelItem(i) for i in range(window.tree.topLevelItemCount())]
+    while pending:
+        item = pending.pop(0)
         found.append(item.text(0))
-        found.extend(item.child(j).text(0) for j in range(item.childCount()))
+        pending.extend(item.child(j) for j in range(item.childCount()))
     return found
 
 
@@ -114,10 +115,11 @@ def test_added_and_removed_files_come_and_go(
     assert "sub/b" not in {a.slug for a in window.library.articles}
     assert window.current_id == "new/c#gamma-part"  # the open article was not touched
 
-    # Removing the open article shows the first article instead of a dead page.
+    # Removing the open article shows the first article instead of a dead page
+    # (the folder tree's first: folders come before files).
     with qtbot.waitSignal(window.libraryChanged, timeout=RELOAD_MS):
         (root / "new" / "c.md").unlink()
-    assert window.current_id == "a#alpha"
+    assert window.current_id == window.library.articles[0].lead.id == "new/d#delta"
     assert "reloaded" in window.statusBar().currentMessage()
 
 

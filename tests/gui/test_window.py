@@ -144,7 +144,7 @@ def _linked_library(tmp_path: Path) -> Path:
 
 
 def test_following_an_in_page_link(qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
-    window = open_window(_linked_library(tmp_path))
+    window = open_window(_linked_library(tmp_path), target="a")
     with qtbot.waitSignal(window.navigated) as navigated:
         click_text(qtbot, window, "the last part")
     assert navigated.args == ["a#last-part"]
@@ -153,7 +153,7 @@ def test_following_an_in_page_link(qtbot: QtBot, open_window: OpenWindow, tmp_pa
 
 def test_following_a_link_to_another_article(
         qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
-    window = open_window(_linked_library(tmp_path))
+    window = open_window(_linked_library(tmp_path), target="a")
     with qtbot.waitSignal(window.navigated) as navigated:
         click_text(qtbot, window, "beta's depths")
     assert navigated.args == ["sub/b#depths"]
@@ -169,7 +169,7 @@ def test_external_link_opens_in_the_browser_only_when_clicked(
     browser = RecordingBrowser()
     QDesktopServices.setUrlHandler("https", browser, "open")
     try:
-        window = open_window(_linked_library(tmp_path))
+        window = open_window(_linked_library(tmp_path), target="a")
         qtbot.wait(50)
         assert browser.opened == []
         click_text(qtbot, window, "the web")

@@ -369,7 +369,7 @@ def test_a_section_moved_to_another_article_is_followed(root: Path, library: Lib
 
     (moved,) = store.resolve(load_library(root))
     assert moved.id == "americas/amazon#rivers-that-feed-it"
-    assert moved.path == ("The Amazon basin", "Rivers that feed it")
+    assert moved.path == ("americas", "The Amazon basin", "Rivers that feed it")
     assert (moved.article, moved.folder, moved.missing) == ("The Amazon basin",
                                                              "South America", False)
 

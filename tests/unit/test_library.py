@@ -91,13 +91,16 @@ def test_folder_of_articles_nests_sections_by_level(tmp_path: Path) -> None:
         "picture.png": "not markdown",
     })
     library = load_library(tmp_path)
-    assert [a.slug for a in library.articles] == ["guide/setup", "intro", "notes/plain"]
+    # The folder tree: folders first, then files, as a file browser shows them.
+    assert [a.slug for a in library.articles] == ["guide/setup", "notes/plain", "intro"]
     intro = library.article("intro")
-    assert intro.title == "intro"  # no front matter, no # heading: the file name
+    assert intro.title == "First"  # no front matter, no # heading: its first heading
     assert intro.lead.id == "intro"
     assert [(s.title, s.level) for s in intro.walk()] == [
-        ("intro", 0), ("First", 2), ("Deeper", 3), ("Second", 2)]
-    assert library.section("intro#deeper").trail == ("intro", "First", "Deeper")
+        ("First", 0), ("First", 2), ("Deeper", 3), ("Second", 2)]
+    assert library.section("intro#deeper").trail == ("First", "First", "Deeper")
+    assert library.article("notes/plain").title == "Plain"  # nor any heading: its file name
+    assert library.article("notes/plain").trail == ("notes",)
     setup = library.article("guide/setup")
     assert setup.title == "Setting up"
     assert setup.aliases == ("Install", "Setup")
@@ -152,7 +155,7 @@ def test_invalid_utf8_empty_and_bom_files_still_load(tmp_path: Path) -> None:
     library = load_library(tmp_path)
     assert library.article("bad").title == "Bad \ufffd\ufffd bytes"
     assert any("bad.md" in w and "UTF-8" in w for w in library.warnings)
-    assert library.article("empty").title == "empty"
+    assert library.article("empty").title == "Empty"  # its file name, made readable
     assert [s.title for s in library.article("bom").walk()] == ["With BOM", "Part"]
 
 
