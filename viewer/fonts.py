@@ -29,7 +29,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 if TYPE_CHECKING:
     from PySide6.QtGui import QFont
 
-    from content import Library
     from viewer.mainwindow import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -143,14 +142,11 @@ class MissingGlyphs(QObject):
 
     def _page_painted(self) -> None:
         self._window.navigated.connect(self._check_soon)
-        self._window.libraryChanged.connect(self._library_changed)
+        self._window.libraryChanged.connect(self._check_soon)
         self.check()
 
     def _check_soon(self, *_ignored: object) -> None:
-        self._timer.start()
-
-    def _library_changed(self, _library: Library) -> None:
-        self._timer.start()
+        self._timer.start()  # restarted by each step: one look once the reader pauses
 
     def check(self) -> list[str]:
         """Look at the page's characters not seen before; tell of scripts newly found
