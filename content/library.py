@@ -179,6 +179,9 @@ class Library:
         except KeyError:
             raise UnknownSection(f"no article {slug!r} in {self.root}") from None
 
+    def has_article(self, slug: str) -> bool:
+        return slug in self._by_slug
+
     def __repr__(self) -> str:
         return f"Library({str(self.root)!r}, {len(self.articles)} articles)"
 

@@ -288,39 +288,43 @@ def _is_marker(line: str) -> bool:
 
 
 def _select(content: str, selector: str) -> str:
-    """What ``{{#include file:selector}}`` takes of the file; anchor lines never."""
+    """What ``{{#include file:selector}}`` takes of the file: lines as they are for a
+    range, and for an anchor the lines between its markers, without any marker."""
     lines = _lines(content)
     span = _range(selector, len(lines))
     if span is not None:
-        taken = lines[span[0]:span[1]]
-    else:
-        taken = [lines[i] for i in _anchored(lines, selector)]
-    return "\n".join(line for line in taken if not _is_marker(line))
+        return "\n".join(lines[span[0]:span[1]])
+    return "\n".join(line for line, inside in _anchored(lines, selector) if inside)
 
 
 def _rustdoc_select(content: str, selector: str) -> str:
-    """Every line of the file; those outside the selection hidden with ``# ``."""
+    """Every line of the file, those outside the selection hidden with ``# ``."""
     lines = _lines(content)
     span = _range(selector, len(lines))
-    shown = set(range(*span)) if span is not None else set(_anchored(lines, selector))
-    return "\n".join(line if i in shown else f"# {line}"
-                     for i, line in enumerate(lines) if not _is_marker(line))
+    if span is not None:
+        marked = [(line, span[0] <= number < span[1]) for number, line in enumerate(lines)]
+    else:
+        marked = _anchored(lines, selector)
+    return "\n".join(line if shown else f"# {line}" for line, shown in marked)
 
 
-def _anchored(lines: list[str], anchor: str) -> list[int]:
-    """The line numbers between ``ANCHOR: anchor`` and ``ANCHOR_END: anchor``."""
-    found: list[int] = []
+def _anchored(lines: list[str], anchor: str) -> list[tuple[str, bool]]:
+    """The lines that are not anchor markers, each with whether it is between
+    ``ANCHOR: anchor`` and ``ANCHOR_END: anchor`` (an anchor may open several times)."""
+    marked: list[tuple[str, bool]] = []
     inside = False
-    for number, line in enumerate(lines):
-        if inside:
-            end = _ANCHOR_END.search(line)
-            if end and end.group("name") == anchor:
-                break
-            found.append(number)
-        else:
-            start = _ANCHOR_START.search(line)
-            inside = bool(start and start.group("name") == anchor)
-    return found
+    for line in lines:
+        end = _ANCHOR_END.search(line)
+        start = _ANCHOR_START.search(line)
+        if end is not None:
+            if inside and end.group("name") == anchor:
+                inside = False
+            continue
+        if start is not None:
+            inside = inside or start.group("name") == anchor
+            continue
+        marked.append((line, inside))
+    return marked
 
 
 def summary_text(book: Book) -> str | None:

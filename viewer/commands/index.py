@@ -1,9 +1,11 @@
 """``encyclopedia index``: bring the search index up to date, with a progress bar.
 
 Only files changed since the last run are re-indexed. The bar goes to stderr,
-and only when stderr is a terminal; ``--json`` prints what was done::
+and only when stderr is a terminal; ``--json`` prints what was done, and the
+files and folders not read, each with the reason::
 
-    {"articles": 1, "sections": 9, "added": 9, "updated": 0, "removed": 0, "seconds": 0.07}
+    {"articles": 1, "sections": 9, "added": 9, "updated": 0, "removed": 0, "seconds": 0.07,
+     "skipped": [{"path": ".git", "reason": "hidden folder"}]}
 """
 
 from __future__ import annotations
@@ -67,9 +69,12 @@ def run(args: argparse.Namespace) -> int:
 
         raise CommandError(str(error)) from error
     if args.json:
-        print(json.dumps(stats.as_json()))
+        skipped = [{"path": item.path, "reason": item.reason} for item in library.skipped]
+        print(json.dumps({**stats.as_json(), "skipped": skipped}, ensure_ascii=False))
         return 0
     print(f"{stats.articles} article{'s' * (stats.articles != 1)}, "
           f"{stats.sections} section{'s' * (stats.sections != 1)}: {stats.added} added, "
           f"{stats.updated} updated, {stats.removed} removed in {stats.seconds:.2f} s")
+    for item in library.skipped:
+        print(f"skipped {item.path}: {item.reason}")
     return 0
