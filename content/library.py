@@ -116,6 +116,12 @@ class Article:
         return self._lead
 
     @property
+    def heading(self) -> str:
+        """The title the page itself gives in its opening heading ("" if none), which a
+        table of contents may name otherwise."""
+        return self._title_heading.title if self._title_heading is not None else ""
+
+    @property
     def has_sections(self) -> bool:
         return bool(self._headings)
 

@@ -28,6 +28,7 @@ import re
 import shutil
 import sys
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,19 +94,30 @@ class SectionDocument:
 def section_documents(article: Article) -> list[SectionDocument]:
     """The documents of one article: its lead, then every section in order.
 
-    The lead's title also carries the article's title and aliases, so that
-    searching for an article's name lands on its beginning.
+    The lead's title also carries the article's title (as the table of contents
+    names it, and as its own heading does) and aliases, so that searching for an
+    article's name lands on its beginning.
     """
     texts = section_texts(article)
     documents = []
     for section in article.walk():
         title = section.title
         if section.id == article.lead_id:
-            names = dict.fromkeys([article.title, section.title, *article.aliases])
+            names = dict.fromkeys([article.title, section.title, article.heading,
+                                   *article.aliases])
             title = "\n".join(name for name in names if name)
         documents.append(SectionDocument(section.id, article.slug, title, section.trail,
                                          texts[section.id]))
     return documents
+
+
+def indexed_as(article: Article) -> str:
+    """What an article's documents are made of: its file (and includes), and the
+    names the table of contents gives it and the rows above it, which its sections'
+    titles and trails carry. A change to any of them re-indexes it."""
+    names = "\x1f".join((article.title, article.heading, *article.aliases, "\x1e",
+                         *article.trail))
+    return f"{article.fingerprint}:{zlib.crc32(names.encode()):08x}"
 
 
 def index_dir(root: Path) -> Path:
@@ -185,8 +197,8 @@ def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
            progress: Progress | None, procs: int) -> IndexStats:
     """Write the difference between ``state`` and ``library`` into ``ix``."""
     known: dict[str, str] = state["articles"]
-    current = {article.slug: article.fingerprint for article in library.articles}
-    changed = [a for a in library.articles if known.get(a.slug) != a.fingerprint]
+    current = {article.slug: indexed_as(article) for article in library.articles}
+    changed = [a for a in library.articles if known.get(a.slug) != current[a.slug]]
     deleted = sorted(set(known) - set(current))
     if not changed and not deleted:
         return IndexStats(len(current), state["documents"], 0, 0, 0, 0.0)

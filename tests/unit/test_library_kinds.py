@@ -300,3 +300,17 @@ def test_natural_order() -> None:
     names = ["ch10", "ch2", "tailscale-up", "tailscale", "Ch1", "a10b2", "a10b10"]
     assert sorted(names, key=natural_key) == ["a10b2", "a10b10", "Ch1", "ch2", "ch10",
                                               "tailscale", "tailscale-up"]
+
+
+def test_a_search_hit_carries_the_trail_and_follows_a_retitled_summary(book: Path) -> None:
+    from index import open_index, update_index
+
+    with open_index(load_library(book)) as searcher:
+        (hit,) = searcher.search("Deep", 1).hits
+    assert hit.path == ("Getting started", "Option<T> and friends", "Nested")
+    (book / "src" / "SUMMARY.md").write_text(SUMMARY.replace("[Nested]", "[Renamed]"))
+    library = load_library(book)
+    assert update_index(library).updated == 1  # only the retitled chapter
+    with open_index(library) as searcher:
+        (hit,) = searcher.search("Deep", 1).hits
+    assert hit.path == ("Getting started", "Option<T> and friends", "Renamed")
