@@ -145,6 +145,25 @@ class ArticleView(QTextBrowser):
         self._reading = (anchor, offset)
         self._report(anchor)
 
+    def scroll_to_element(self, anchor: str, name: str) -> None:
+        """Put the element with id ``name`` (in the section whose heading is ``anchor``)
+        at the top of the view; the section's heading if the page has no such id."""
+        self.scroll_to(anchor)
+        top = self._top_of_name(name)
+        if top is not None:
+            self.scroll_to(anchor, max(0, int(top - HEADROOM) - int(self._top_of(anchor))))
+
+    def _top_of_name(self, name: str) -> float | None:
+        """Where the block holding the id (or ``<a name>``) ``name`` starts, in px."""
+        document = self.document()
+        layout = document.documentLayout()
+        block: QTextBlock = document.begin()
+        while block.isValid():
+            if name in _block_anchors(block):
+                return float(layout.blockBoundingRect(block).top())
+            block = block.next()
+        return None
+
     def set_highlights(self, layer: str, ranges: list[tuple[int, int]],
                        background: str, foreground: str | None = None) -> None:
         """Highlight document ranges ``(start, end)`` as one named layer.
@@ -292,7 +311,7 @@ class ArticleView(QTextBrowser):
         search hit or a tree click always lands with its heading first."""
         self._room = True
         # Nothing scrolls sideways, so the viewport is as high as the view's contents.
-        bottom = max(PAGE_MARGIN, self.contentsRect().height() - 80)
+        bottom = max(PAGE_MARGIN, self.contentsRect().height() - TOP_SLACK)
         frame = self.document().rootFrame()
         fmt = frame.frameFormat()
         if fmt.bottomMargin() != bottom:

@@ -92,8 +92,9 @@ def page_slug(library: Library, relative: str) -> str | None:
         if suffix.lower() in (".html", ".htm") and base == "index":  # mdBook: README.md
             candidates += [posixpath.join(posixpath.dirname(stem), s) for s in INDEX_STEMS]
     folder_path = relative if folder or not suffix else None
-    if folder_path is not None:  # a folder: its index page (MkDocs' directory URLs too)
+    if folder_path is not None:  # a folder's index page, or MkDocs' URL of a page: "page/"
         candidates += [posixpath.join(folder_path, s) if folder_path else s for s in INDEX_STEMS]
+        candidates.append(folder_path)
     known = library.has_article
     return next((slug for slug in candidates if known(slug)), None)
 

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QRect, QUrl
     from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
+    from content.anchors import Spot
     from viewer.bookmark_feature import BookmarkFeature
     from viewer.comfort import ReadingComfort
     from viewer.history_feature import HistoryFeature
@@ -255,22 +256,43 @@ class MainWindow(QMainWindow):
     # --- navigation ---------------------------------------------------------------
 
     def navigate(self, section_id: str) -> bool:
-        """Show a section (``slug#anchor``, or a slug for its lead) at the top of the view."""
+        """Show a section (``slug#anchor``, or a slug for its lead) at the top of the view.
+
+        The anchor may also be any id the page carries (a footnote, a raw ``<a id>``),
+        or a heading's id as mdBook or MkDocs spell it: the view goes to its section,
+        and then to that spot within it.
+        """
         try:
-            section = self.library.section(section_id)
+            section, element = self.library.section(section_id), ""
         except UnknownSection as error:
-            self.statusBar().showMessage(str(error), 5000)
-            return False
+            spot = self._spot(section_id)
+            if spot is None:
+                self.statusBar().showMessage(str(error), 5000)
+                return False
+            section, element = spot.section, spot.element
         self.aboutToNavigate.emit(section.id)
         article = self.article
         if article is None or article.slug != section.slug:
             article = self.library.article(section.slug)
             self._show_article(article)
         # The lead is the top of the page, with whatever comes before its heading.
-        self.view.scroll_to("" if section.id == article.lead_id else section.anchor)
+        anchor = "" if section.id == article.lead_id else section.anchor
+        if element:
+            self.view.scroll_to_element(anchor, element)
+        else:
+            self.view.scroll_to(anchor)
         self._set_current(section.id)
         self.navigated.emit(section.id)
         return True
+
+    def _spot(self, section_id: str) -> Spot | None:
+        from content import split_id
+        from content.anchors import find_spot
+
+        slug, fragment = split_id(section_id)
+        if not self.library.has_article(slug):
+            return None
+        return find_spot(self.library.article(slug), fragment)
 
     def follow_link(self, url: QUrl) -> None:
         from PySide6.QtCore import QUrl
@@ -281,14 +303,16 @@ class MainWindow(QMainWindow):
         slug = self.article.slug if self.article else ""
         target = resolve_link(url.toString(), self.library, slug)
         if target.kind == "section":
-            self.navigate(target.value)
+            place = f"{target.value.partition('#')[0]}#{target.element}" if target.element \
+                else target.value
+            self.navigate(place)
         elif target.kind == "external":
             self.statusBar().showMessage(f"Opening {target.value} in your browser", 3000)
             QDesktopServices.openUrl(QUrl(target.value))
         elif target.kind == "file":
             QDesktopServices.openUrl(QUrl.fromLocalFile(target.value))
         else:
-            self.statusBar().showMessage(f"Link not followed: {target.value}", 5000)
+            self.statusBar().showMessage(f"Link not followed: {target.value}", 8000)
 
     def _show_article(self, article: Article) -> None:
         self.article = article

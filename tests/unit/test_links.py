@@ -44,3 +44,46 @@ def test_file_link_inside_library_is_allowed(library) -> None:  # type: ignore[n
     target = resolve_link((library.root / "a.md").as_uri() + "#part", library, "sub/b")
     assert (target.kind, target.value) == ("section", "a#part")
     assert resolve_link("sub/pic.png", library, "a").kind == "file"
+
+
+@pytest.fixture
+def book(tmp_path: Path):  # type: ignore[no-untyped-def]
+    write_library(tmp_path / "book", {
+        "book.toml": "", "src/SUMMARY.md": "- [A](a.md)\n- [Guide](guide/README.md)\n",
+        "src/a.md": ("# A\n\n## `RefCell<T>` and the -- flag\n\nSee[^1] and <a id=\"raw\"></a>"
+                     "here.\n\n## Café au lait\n\n[^1]: A footnote.\n"),
+        "src/guide/README.md": "# Guide\n\n## Part\n",
+        "src/guide/page.md": "# Page\n"})
+    return load_library(tmp_path / "book")
+
+
+@pytest.mark.parametrize(("href", "current", "expected"), [
+    # Heading ids as mdBook, MkDocs and this project before spell them.
+    ("#refcellt-and-the----flag", "a", ("section", "a#refcellt-and-the-flag", "")),
+    ("#refcell-and-the-flag", "a", ("section", "a#refcellt-and-the-flag", "")),
+    ("../a.html#cafe-au-lait", "guide/README", ("section", "a#café-au-lait", "")),
+    # Ids that are not headings: the section they are in, and the id.
+    ("#fn:1", "a", ("section", "a#café-au-lait", "fn:1")),
+    ("#fnref:1", "a", ("section", "a#refcellt-and-the-flag", "fnref:1")),
+    ("#raw", "a", ("section", "a#refcellt-and-the-flag", "raw")),
+    # Pages as mdBook and MkDocs link them.
+    ("guide/index.html#part", "a", ("section", "guide/README#part", "")),
+    ("guide/", "a", ("section", "guide/README#guide", "")),
+    ("page/", "guide/README", ("section", "guide/page#page", "")),
+    ("../a/", "guide/page", ("section", "a#a", "")),
+])
+def test_book_links_resolve(book, href: str, current: str,  # type: ignore[no-untyped-def]
+                            expected: tuple[str, str, str]) -> None:
+    target = resolve_link(href, book, current)
+    assert (target.kind, target.value, target.element) == expected
+
+
+@pytest.mark.parametrize(("href", "reason"), [
+    ("#nowhere", "missing anchor: #nowhere in a.md"),
+    ("guide/page.md#nowhere", "missing anchor: #nowhere in page.md"),
+    ("gone.md#x", "missing page: gone.md"),
+])
+def test_a_missing_target_says_which_file_and_anchor(book, href: str,  # type: ignore[no-untyped-def]
+                                                     reason: str) -> None:
+    target = resolve_link(href, book, "a")
+    assert (target.kind, target.value) == ("refused", reason)
