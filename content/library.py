@@ -297,18 +297,25 @@ def load_library(path: Path | str | None = None) -> Library:
 
 def library_layout(folder: Path) -> Layout:
     """The kind of library ``folder`` is (or is the pages' folder of)."""
-    from content import mdbook
+    # Only a folder with a book's or a site's configuration, or beside one, pays for
+    # reading it: a plain folder opens (before the window's first paint) without.
+    beside = {name for place in (folder, folder.parent)
+              for name in ("book.toml", "mkdocs.yml", "mkdocs.yaml") if (place / name).is_file()}
+    if "book.toml" in beside:
+        from content import mdbook
 
-    book = mdbook.find_book(folder)
-    if book is not None:
-        flavour = Flavour(MDBOOK_LIBRARY, book.hidelines)
-        return Layout(MDBOOK_LIBRARY, book.src, book.title, flavour, book.root, book)
-    from content import mkdocs
+        book = mdbook.find_book(folder)
+        if book is not None:
+            flavour = Flavour(MDBOOK_LIBRARY, book.hidelines)
+            return Layout(MDBOOK_LIBRARY, book.src, book.title, flavour, book.root, book)
+    if beside - {"book.toml"}:
+        from content import mkdocs
 
-    site = mkdocs.find_site(folder)
-    if site is not None:
-        return Layout(MKDOCS_LIBRARY, site.docs, site.title, MKDOCS, None, site)
-    return Layout(FOLDER_LIBRARY, folder, folder.resolve().name)
+        site = mkdocs.find_site(folder)
+        if site is not None:
+            return Layout(MKDOCS_LIBRARY, site.docs, site.title, MKDOCS, None, site)
+    title = "Encyclopedia" if folder == BUILTIN_ARTICLES else folder.resolve().name
+    return Layout(FOLDER_LIBRARY, folder, title)
 
 
 def _read_articles(layout: Layout,
