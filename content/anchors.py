@@ -79,8 +79,7 @@ def find_spot(article: Article, fragment: str, html: str | None = None) -> Spot 
     anchor = page_ids(html, {s.anchor for s in sections if s.anchor}).get(fragment)
     if anchor is None:
         return None
-    section = article.section(anchor) if anchor else article.lead
-    return Spot(section or article.lead, fragment)
+    return Spot((article.section(anchor) if anchor else None) or article.lead, fragment)
 
 
 def page_ids(html: str, headings: set[str]) -> dict[str, str]:

@@ -145,7 +145,7 @@ class Article:
         if self._body is not None:
             return self._body, self.fingerprint
         try:
-            text = read_source(self.path, self.book_root)
+            text = read_source(self.path, self.book_root, self.flavour)
         except OSError as error:  # gone or unreadable since the library was read
             raise ContentError(f"{self.path}: cannot read ({error.strerror or error})") from None
         return outline_body(text.text), text.fingerprint
@@ -261,7 +261,9 @@ class Layout(NamedTuple):
     root: Path  # the pages' folder: slugs are paths below it
     title: str
     flavour: Flavour = PLAIN
-    book_root: Path | None = None  # an mdBook's root: includes come from below it
+    # Where a page's includes come from (an mdBook's root; an MkDocs site's, for its
+    # snippets), if it may have any.
+    book_root: Path | None = None
     source: object = None  # the mdbook.Book or mkdocs.Site read, if any
 
 
@@ -313,7 +315,7 @@ def library_layout(folder: Path) -> Layout:
 
         site = mkdocs.find_site(folder)
         if site is not None:
-            return Layout(MKDOCS_LIBRARY, site.docs, site.title, MKDOCS, None, site)
+            return Layout(MKDOCS_LIBRARY, site.docs, site.title, MKDOCS, site.snippets, site)
     title = "Encyclopedia" if folder == BUILTIN_ARTICLES else folder.resolve().name
     return Layout(FOLDER_LIBRARY, folder, title)
 
@@ -451,20 +453,28 @@ class Source(NamedTuple):
     files: tuple[Path, ...] = ()  # the other files it was made of (includes)
 
 
-def read_source(file: Path, book_root: Path | None = None) -> Source:
-    """A page's text, resolving an mdBook's ``{{#include}}`` directives when ``book_root`` is
-    given. Raises OSError if the page itself cannot be read."""
+def read_source(file: Path, book_root: Path | None = None, flavour: Flavour = PLAIN) -> Source:
+    """A page's text, with its includes resolved when ``book_root`` is given: an mdBook's
+    ``{{#include}}`` directives, an MkDocs site's ``--8<--`` snippets. Raises OSError if
+    the page itself cannot be read."""
     raw = file.read_bytes()
     text, warning = decode(raw, file)
     digest = fingerprint(raw)
     warnings = (warning,) if warning else ()
-    if book_root is None or "{{" not in text:
+    if book_root is None:
         return Source(text, digest, warnings)
-    from content.mdbook import expand_includes
+    if flavour.name == MKDOCS_LIBRARY:
+        from content.mkdocs import expand_snippets
 
-    expanded = expand_includes(text, file, book_root)
-    if expanded.text == text and not expanded.files:
+        expanded = expand_snippets(text, file, book_root)
+    elif "{{" in text:
+        from content.mdbook import expand_includes
+
+        expanded = expand_includes(text, file, book_root)
+    else:
         return Source(text, digest, warnings)
+    if expanded.text == text and not expanded.files:
+        return Source(text, digest, warnings + expanded.warnings)
     return Source(expanded.text, f"{digest}+{fingerprint(expanded.text.encode())}",
                   warnings + expanded.warnings, expanded.files)
 
@@ -481,7 +491,7 @@ def read_outline(file: Path, flavour: Flavour = PLAIN,
                  book_root: Path | None = None) -> tuple[Outline, Source]:
     """What the outline pass finds in ``file``, and the text it read. Raises OSError
     if it cannot be read."""
-    source = read_source(file, book_root)
+    source = read_source(file, book_root, flavour)
     return outline(source.text), source
 
 

@@ -30,6 +30,7 @@ from typing import NamedTuple
 from urllib.parse import unquote
 
 from content.contents import CHAPTER, DRAFT, PART, Entry, slug_of
+from content.includes import NOT_FOUND, Expanded, lines_of, read_inside
 
 logger = logging.getLogger(__name__)
 
@@ -195,12 +196,6 @@ _ANCHOR_START = re.compile(r"ANCHOR:\s*(?P<name>[\w_-]+)")
 _ANCHOR_END = re.compile(r"ANCHOR_END:\s*(?P<name>[\w_-]+)")
 
 
-class Expanded(NamedTuple):
-    text: str
-    files: tuple[Path, ...]  # what was read to make it: it changes when they do
-    warnings: tuple[str, ...]
-
-
 def expand_includes(text: str, file: Path, book_root: Path) -> Expanded:
     """``text`` (of ``file``) with mdBook's ``{{#include}}``, ``{{#rustdoc_include}}``,
     ``{{#playground}}`` and ``{{#title}}`` resolved as mdBook resolves them.
@@ -231,11 +226,11 @@ def _expand(text: str, base: Path, root: Path, files: list[Path], warnings: list
         if kind not in ("include", "rustdoc_include", "playground", "playpen") or not args:
             return whole  # not mdBook's: another preprocessor's, left alone
         path_text, _, selector = args[0].partition(":")
-        included = _read_inside(base / path_text, root)
+        included = read_inside(base / path_text, root)
         if included is None:
             shown = args[0].partition(":")[0]
-            warnings.append(f"{page}: include not found: {shown}")
-            return f"include not found: {shown}"
+            warnings.append(f"{page}: {NOT_FOUND.format(shown)}")
+            return NOT_FOUND.format(shown)
         target, content = included
         files.append(target)
         if depth + 1 < MAX_NESTING:
@@ -249,21 +244,6 @@ def _expand(text: str, base: Path, root: Path, files: list[Path], warnings: list
         return f"```rust{attributes}\n{body}```\n"
 
     return _DIRECTIVE.sub(replace, text)
-
-
-def _read_inside(path: Path, root: Path) -> tuple[Path, str] | None:
-    try:
-        target = path.resolve()
-        target.relative_to(root)
-        raw = target.read_bytes()
-    except (OSError, ValueError, RuntimeError):  # missing, outside, a loop of links
-        return None
-    text = raw.decode("utf-8", errors="replace")
-    return target, text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _lines(content: str) -> list[str]:
-    return content.split("\n")[:-1] if content.endswith("\n") else content.split("\n")
 
 
 def _range(selector: str, count: int) -> tuple[int, int] | None:
@@ -290,7 +270,7 @@ def _is_marker(line: str) -> bool:
 def _select(content: str, selector: str) -> str:
     """What ``{{#include file:selector}}`` takes of the file: lines as they are for a
     range, and for an anchor the lines between its markers, without any marker."""
-    lines = _lines(content)
+    lines = lines_of(content)
     span = _range(selector, len(lines))
     if span is not None:
         return "\n".join(lines[span[0]:span[1]])
@@ -299,7 +279,7 @@ def _select(content: str, selector: str) -> str:
 
 def _rustdoc_select(content: str, selector: str) -> str:
     """Every line of the file, those outside the selection hidden with ``# ``."""
-    lines = _lines(content)
+    lines = lines_of(content)
     span = _range(selector, len(lines))
     if span is not None:
         marked = [(line, span[0] <= number < span[1]) for number, line in enumerate(lines)]

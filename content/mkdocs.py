@@ -11,7 +11,11 @@ Read as MkDocs reads a site:
   default), with its index page as the folder's row; without a nav file, the
   folder's pages in MkDocs' default order;
 - with no ``nav:``, MkDocs' default order: the index page first, then the
-  files, then the folders.
+  files, then the folders;
+- when ``markdown_extensions`` lists ``pymdownx.snippets``, a ``--8<-- "file"``
+  line is replaced by that file's lines (whole, ``:start:end``, or a
+  ``[start:name]``/``[end:name]`` section), from below the site's root (or the
+  extension's ``base_path``), before the page is read.
 
 ``mkdocs.yml`` may hold tags for Python objects (``!!python/name:``) and
 environment variables (``!ENV``): they are read as nothing, never run.
@@ -29,6 +33,7 @@ from urllib.parse import unquote
 
 from content.contents import CHAPTER, PART, Entry, readable_name
 from content.folders import folder_contents, index_page
+from content.includes import NOT_FOUND, Expanded, lines_of, read_inside
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +47,7 @@ class Site(NamedTuple):
     title: str
     nav: Any  # the nav: list as read, or None
     nav_file: str | None  # literate-nav's nav file name, if the plugin is on
+    snippets: Path | None = None  # where --8<-- finds files, if pymdownx.snippets is on
 
 
 def find_site(folder: Path) -> Site | None:
@@ -57,7 +63,8 @@ def find_site(folder: Path) -> Site | None:
                 continue
             title = config.get("site_name")
             return Site(root.resolve(), docs, title if isinstance(title, str) else docs.name,
-                        config.get("nav"), _nav_file(config.get("plugins")))
+                        config.get("nav"), _nav_file(config.get("plugins")),
+                        _snippets_base(config.get("markdown_extensions"), root.resolve()))
     return None
 
 
@@ -91,6 +98,121 @@ def _nav_file(plugins: Any) -> str | None:
             name = options.get("nav_file") if isinstance(options, dict) else None
             return name if isinstance(name, str) else LITERATE_NAV_FILE
     return None
+
+
+def _snippets_base(extensions: Any, root: Path) -> Path | None:
+    """Where pymdownx.snippets looks for files (MkDocs runs from the site's root)."""
+    items = extensions if isinstance(extensions, list) else []
+    for item in items:
+        options = None
+        if isinstance(item, dict) and "pymdownx.snippets" in item:
+            options = item["pymdownx.snippets"]
+        elif item != "pymdownx.snippets":
+            continue
+        base = options.get("base_path") if isinstance(options, dict) else None
+        if isinstance(base, list):
+            base = base[0] if base else None
+        found = (root / base).resolve() if isinstance(base, str) else root
+        return found if found.is_relative_to(root) else root
+    return None
+
+
+# --8<-- snippets, as pymdownx.snippets finds them: a line of the marker and a quoted
+# path (";" before it escapes it), or the marker alone opening and closing a block of
+# paths, one a line.
+_SNIPPET = re.compile(r'^(?P<indent>[ \t]*)(?P<escape>;*)-+8<-+[ \t]+(?P<quote>["\'])'
+                      r'(?P<path>.+?)(?P=quote)[ \t]*$')
+_BLOCK = re.compile(r"^(?P<indent>[ \t]*)(?P<escape>;*)-+8<-+[ \t]*$")
+_SECTION = re.compile(r"-+8<-+[ \t]*\[(?P<end>start|end):(?P<name>[\w-]+)\]")
+MAX_NESTING = 10
+
+
+def expand_snippets(text: str, file: Path, base: Path) -> Expanded:
+    """``text`` (of ``file``) with its ``--8<--`` snippets spliced in from below ``base``.
+
+    A file that is missing, or outside ``base``, leaves the visible note
+    "include not found: PATH" and a warning. URLs are never fetched.
+    """
+    if "8<" not in text:
+        return Expanded(text, (), ())
+    files: list[Path] = []
+    warnings: list[str] = []
+    expanded = _splice(text, base.resolve(), files, warnings, 0, file)
+    return Expanded(expanded, tuple(dict.fromkeys(files)), tuple(warnings))
+
+
+def _splice(text: str, base: Path, files: list[Path], warnings: list[str], depth: int,
+            page: Path) -> str:
+    out: list[str] = []
+    lines = text.split("\n")
+    block: tuple[str, list[str]] | None = None  # an open block: its indent, its paths
+    for line in lines:
+        marker = _BLOCK.match(line)
+        if block is not None:
+            if marker and not marker.group("escape"):
+                for path in block[1]:
+                    out.extend(_snippet(path, block[0], base, files, warnings, depth, page))
+                block = None
+            elif line.strip():
+                block[1].append(line.strip())
+            continue
+        if marker and not marker.group("escape"):
+            block = (marker.group("indent"), [])
+            continue
+        single = _SNIPPET.match(line)
+        if single and not single.group("escape"):
+            out.extend(_snippet(single.group("path"), single.group("indent"), base, files,
+                                warnings, depth, page))
+            continue
+        found = single or marker
+        if found and found.group("escape"):  # shown as written, less one ";"
+            at = found.start("escape")
+            line = line[:at] + line[at + 1:]
+        out.append(line)
+    if block is not None:  # never closed: the paths are text
+        out.extend(block[1])
+    return "\n".join(out)
+
+
+def _snippet(spec: str, indent: str, base: Path, files: list[Path], warnings: list[str],
+             depth: int, page: Path) -> list[str]:
+    if re.match(r"^[a-zA-Z][\w+.-]*://", spec):
+        warnings.append(f"{page}: snippet from the network not fetched: {spec}")
+        return [f"{indent}{NOT_FOUND.format(spec)}"]
+    path, selection = spec, ""
+    parts = re.match(r"^(?P<path>.*?)(?P<sel>(?::-?\d*){1,2}|:[\w-]+)?$", spec)
+    if parts is not None and parts.group("sel") and not (base / spec).exists():
+        path, selection = parts.group("path"), parts.group("sel")[1:]
+    found = read_inside(base / path, base)
+    if found is None:
+        warnings.append(f"{page}: {NOT_FOUND.format(path)}")
+        return [f"{indent}{NOT_FOUND.format(path)}"]
+    target, content = found
+    files.append(target)
+    if depth + 1 < MAX_NESTING:
+        content = _splice(content, base, files, warnings, depth + 1, page)
+    lines = lines_of(content)
+    if selection and not re.fullmatch(r"-?\d*(:-?\d*)?", selection):
+        lines = _section(lines, selection)
+    elif selection:
+        start_text, _, end_text = selection.partition(":")
+        start = max(int(start_text) - 1, 0) if start_text.strip("-") else 0
+        end = int(end_text) if end_text.strip("-") else len(lines)
+        lines = lines[start:end]
+    return [f"{indent}{line}" if line else line for line in lines
+            if not _SECTION.search(line)]
+
+
+def _section(lines: list[str], name: str) -> list[str]:
+    taken: list[str] = []
+    inside = False
+    for line in lines:
+        marker = _SECTION.search(line)
+        if marker and marker.group("name") == name:
+            inside = marker.group("end") == "start"
+        elif inside:
+            taken.append(line)
+    return taken
 
 
 class _Nav:

@@ -314,3 +314,29 @@ def test_a_search_hit_carries_the_trail_and_follows_a_retitled_summary(book: Pat
     with open_index(library) as searcher:
         (hit,) = searcher.search("Deep", 1).hits
     assert hit.path == ("Getting started", "Option<T> and friends", "Renamed")
+
+
+def test_mkdocs_snippets_are_spliced_in_from_the_site(tmp_path: Path) -> None:
+    write_library(tmp_path, {
+        "mkdocs.yml": "site_name: S\nmarkdown_extensions:\n  - pymdownx.snippets\n",
+        "CHANGES.md": "## Version 2\n\nNew things.\n",
+        "parts.md": "one\n<!-- --8<-- [start:mid] -->\ntwo\n<!-- --8<-- [end:mid] -->\nthree\n",
+        "docs/a.md": ('# A\n\n--8<-- "CHANGES.md"\n\n    --8<-- "parts.md:mid"\n\n'
+                      ';--8<-- "CHANGES.md"\n\n--8<-- "parts.md:3:3"\n\n'
+                      '--8<--\nparts.md\n--8<--\n\n'
+                      '--8<-- "../outside.md"\n'),
+    })
+    (tmp_path.parent / "outside.md").write_text("secret\n")
+    library = load_library(tmp_path)
+    article = library.article("a")
+    assert [s.title for s in article.sections] == ["Version 2"]  # its headings are sections
+    assert article.body == (
+        '# A\n\n## Version 2\n\nNew things.\n\n    two\n\n--8<-- "CHANGES.md"\n\n'
+        "two\n\none\ntwo\nthree\n\ninclude not found: ../outside.md\n")
+    assert any("include not found: ../outside.md" in w for w in library.warnings)
+
+
+def test_without_the_snippets_extension_a_marker_is_text(tmp_path: Path) -> None:
+    write_library(tmp_path, {"mkdocs.yml": "site_name: S\n", "x.md": "# X\n",
+                             "docs/a.md": '# A\n\n--8<-- "x.md"\n'})
+    assert load_library(tmp_path).article("a").body == '# A\n\n--8<-- "x.md"\n'
