@@ -76,8 +76,8 @@ class Article:
     """
 
     __slots__ = ("_body", "_by_anchor", "_headings", "_lead", "_title_heading", "aliases",
-                 "book_root", "fingerprint", "flavour", "lead_id", "path", "slug", "title",
-                 "trail")
+                 "book_root", "fingerprint", "flavour", "includes", "lead_id", "path", "slug",
+                 "title", "trail")
 
     def __init__(self, slug: str, path: Path, title: str, aliases: tuple[str, ...],
                  title_heading: Heading | None, headings: list[Heading], body: str | None,
@@ -90,6 +90,7 @@ class Article:
         # The titles of the table of contents' rows above this article (a part, a
         # parent chapter, folders): set by the library, before the sections are made.
         self.trail: tuple[str, ...] = ()
+        self.includes: tuple[Path, ...] = ()  # the other files its text takes lines from
         self.path = path
         self.title = title
         self.aliases = aliases
@@ -161,13 +162,13 @@ class Article:
 class Library:
     """The articles of one folder (or one file), and every section by its id."""
 
-    __slots__ = ("_by_slug", "articles", "contents", "kind", "root", "skipped", "title",
-                 "warnings")
+    __slots__ = ("_by_slug", "articles", "config", "contents", "kind", "root", "skipped",
+                 "title", "warnings")
 
     def __init__(self, root: Path, articles: tuple[Article, ...],
                  warnings: tuple[str, ...] = (), *, contents: tuple[Entry, ...] | None = None,
                  kind: str = FOLDER_LIBRARY, title: str = "",
-                 skipped: tuple[Skipped, ...] = ()) -> None:
+                 skipped: tuple[Skipped, ...] = (), config: tuple[Path, ...] = ()) -> None:
         self.root = root
         self.articles = articles  # in the order of the table of contents
         self.warnings = warnings  # what the reader should know: files skipped, and why
@@ -177,6 +178,7 @@ class Library:
         self.kind = kind  # "mdbook", "mkdocs", "folder" or "file"
         self.title = title or root.name
         self.skipped = skipped  # files and folders not read, each with the reason
+        self.config = config  # the files that say what kind it is: book.toml, mkdocs.yml
         self._by_slug = {article.slug: article for article in articles}
 
     def article(self, slug: str) -> Article:
@@ -265,6 +267,7 @@ class Layout(NamedTuple):
     # snippets), if it may have any.
     book_root: Path | None = None
     source: object = None  # the mdbook.Book or mkdocs.Site read, if any
+    config: tuple[Path, ...] = ()  # its book.toml or mkdocs.yml
 
 
 def load_library(path: Path | str | None = None) -> Library:
@@ -294,7 +297,8 @@ def load_library(path: Path | str | None = None) -> Library:
     for warning in warnings:
         logger.warning("%s", warning)
     return Library(layout.root.resolve(), ordered, tuple(warnings), contents=contents,
-                   kind=layout.kind, title=layout.title, skipped=tuple(skipped))
+                   kind=layout.kind, title=layout.title, skipped=tuple(skipped),
+                   config=layout.config)
 
 
 def library_layout(folder: Path) -> Layout:
@@ -309,13 +313,15 @@ def library_layout(folder: Path) -> Layout:
         book = mdbook.find_book(folder)
         if book is not None:
             flavour = Flavour(MDBOOK_LIBRARY, book.hidelines)
-            return Layout(MDBOOK_LIBRARY, book.src, book.title, flavour, book.root, book)
+            return Layout(MDBOOK_LIBRARY, book.src, book.title, flavour, book.root, book,
+                          (book.root / mdbook.BOOK_TOML,))
     if beside - {"book.toml"}:
         from content import mkdocs
 
         site = mkdocs.find_site(folder)
         if site is not None:
-            return Layout(MKDOCS_LIBRARY, site.docs, site.title, MKDOCS, site.snippets, site)
+            return Layout(MKDOCS_LIBRARY, site.docs, site.title, MKDOCS, site.snippets, site,
+                          (site.config,))
     title = "Encyclopedia" if folder == BUILTIN_ARTICLES else folder.resolve().name
     return Layout(FOLDER_LIBRARY, folder, title)
 
@@ -483,8 +489,10 @@ def read_article(slug: str, file: Path, flavour: Flavour = PLAIN,
                  book_root: Path | None = None) -> tuple[Article, tuple[str, ...]]:
     """One file as an Article, and warnings: about its repair to be read, its includes."""
     found, source = read_outline(file, flavour, book_root)
-    return article_from_outline(slug, file, found.meta, found.headings, source.fingerprint,
-                                found.body, flavour, book_root), source.warnings
+    article = article_from_outline(slug, file, found.meta, found.headings, source.fingerprint,
+                                   found.body, flavour, book_root)
+    article.includes = source.files
+    return article, source.warnings
 
 
 def read_outline(file: Path, flavour: Flavour = PLAIN,

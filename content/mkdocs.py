@@ -48,6 +48,7 @@ class Site(NamedTuple):
     nav: Any  # the nav: list as read, or None
     nav_file: str | None  # literate-nav's nav file name, if the plugin is on
     snippets: Path | None = None  # where --8<-- finds files, if pymdownx.snippets is on
+    config: Path = Path()  # mkdocs.yml itself
 
 
 def find_site(folder: Path) -> Site | None:
@@ -64,7 +65,8 @@ def find_site(folder: Path) -> Site | None:
             title = config.get("site_name")
             return Site(root.resolve(), docs, title if isinstance(title, str) else docs.name,
                         config.get("nav"), _nav_file(config.get("plugins")),
-                        _snippets_base(config.get("markdown_extensions"), root.resolve()))
+                        _snippets_base(config.get("markdown_extensions"), root.resolve()),
+                        (root / name).resolve())
     return None
 
 

@@ -63,6 +63,7 @@ class OutlineCache:
                 pass  # a damaged entry: read the file
             else:
                 self._now[slug] = entry
+                article.includes = tuple(Path(path) for path, _ in entry[5])
                 return article, tuple(entry[4])
         found, source = read_outline(file, flavour, book_root)
         included = [[str(path), _stamp(path)] for path in source.files]
@@ -71,8 +72,10 @@ class OutlineCache:
                            list(source.warnings), included]
         self._changed = True
         # Not kept: a big library's text stays on disk until an article is opened.
-        return article_from_outline(slug, file, found.meta, found.headings, source.fingerprint,
-                                    None, flavour, book_root), source.warnings
+        article = article_from_outline(slug, file, found.meta, found.headings,
+                                       source.fingerprint, None, flavour, book_root)
+        article.includes = source.files
+        return article, source.warnings
 
     def save(self) -> None:
         """Write the outlines read, if any changed or a file went away."""

@@ -1,7 +1,9 @@
 """Live reload: edit, add or remove a Markdown file and the window follows, no restart.
 
 The library's folder, every folder below it and every article file are
-watched (QFileSystemWatcher). A burst of changes — an editor's atomic save is
+watched (QFileSystemWatcher), and so are the files that shape it from outside
+that folder: an mdBook's ``book.toml``, an MkDocs site's ``mkdocs.yml``, and
+the files its pages include. A burst of changes — an editor's atomic save is
 a write, a rename and a delete — settles for ``DEBOUNCE_MS``, then the library
 is loaded again in a worker thread and handed to ``window.set_library``, which
 keeps the reader's place and emits ``libraryChanged`` (the search index
@@ -31,21 +33,31 @@ DEBOUNCE_MS = 300
 
 
 def library_paths(root: Path) -> tuple[list[str], list[str]]:
-    """(folders, Markdown files) at and below ``root``, hidden ones skipped, as loading does."""
+    """(folders, Markdown files) at and below ``root``, hidden folders skipped, as loading
+    does."""
     folders, files = [str(root)], []
     for here, subfolders, names in os.walk(root):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         folders.extend(os.path.join(here, d) for d in subfolders)
         files.extend(os.path.join(here, n) for n in sorted(names)
-                     if not n.startswith(".") and n.lower().endswith(MARKDOWN_SUFFIXES))
+                     if n.lower().endswith(MARKDOWN_SUFFIXES))
     return folders, files
+
+
+def watched_paths(library: Library) -> tuple[list[str], list[str]]:
+    """(folders, files) to watch for ``library``: its own, and those that shape it from
+    outside its folder (its configuration, the files its pages include)."""
+    folders, files = library_paths(library.root)
+    outside = {str(path) for path in library.config}
+    outside.update(str(path) for article in library.articles for path in article.includes)
+    return folders, files + sorted(outside - set(files))
 
 
 def same_library(old: Library, new: Library) -> bool:
     """Whether nothing a reader could see changed (a touch, an editor's backup file...)."""
-    return (old.warnings == new.warnings and
-            [(a.slug, a.fingerprint) for a in old.articles] ==
-            [(a.slug, a.fingerprint) for a in new.articles])
+    return (old.warnings == new.warnings and old.contents == new.contents and
+            [(a.slug, a.fingerprint, a.title, a.trail) for a in old.articles] ==
+            [(a.slug, a.fingerprint, a.title, a.trail) for a in new.articles])
 
 
 class _Signals(QObject):
@@ -112,7 +124,7 @@ class LiveReload(QObject):
 
     def _configure(self) -> None:
         library = self._window.library
-        folders, files = library_paths(library.root)
+        folders, files = watched_paths(library)
         if self._given is not None:
             self._one_file = self._given.is_file()
             self._source = self._given if self._one_file else library.root
@@ -130,7 +142,7 @@ class LiveReload(QObject):
             assert self._source is not None
             self._watch([str(library.root)], [str(self._source)])
         else:
-            self._watch(*library_paths(library.root))
+            self._watch(*watched_paths(library))
 
     def _watch(self, folders: list[str], files: list[str]) -> None:
         assert self._watcher is not None

@@ -165,3 +165,21 @@ def test_a_library_of_one_file_stays_one_file(
     assert "Beta, edited." in window.view.toPlainText()
     assert [a.slug for a in window.library.articles] == ["b"]
     assert window.library.root == window_root
+
+
+def test_a_book_follows_edits_to_its_summary_and_to_files_its_pages_include(
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    book = write_library(tmp_path / "book", {
+        "book.toml": "[book]\n", "src/SUMMARY.md": "- [First](a.md)\n- [Second](b.md)\n",
+        "src/a.md": "# A\n\n```rust\n{{#include ../listings/code.rs}}\n```\n",
+        "src/b.md": "# B\n", "listings/code.rs": "fn old() {}\n"})
+    window = open_window(book, target="a")
+    _started(qtbot, window)
+    assert str(book / "listings" / "code.rs") in window.comfort.live_reload.watching
+    with qtbot.waitSignal(window.libraryChanged, timeout=RELOAD_MS):
+        (book / "listings" / "code.rs").write_text("fn new() {}\n")
+    qtbot.waitUntil(lambda: "fn new() {}" in window.view.toPlainText())
+    # The table of contents alone changes: new titles and order, no page touched.
+    with qtbot.waitSignal(window.libraryChanged, timeout=RELOAD_MS):
+        (book / "src" / "SUMMARY.md").write_text("- [Second, now first](b.md)\n- [A](a.md)\n")
+    assert _titles(window)[:2] == ["Second, now first", "A"]
