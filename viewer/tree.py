@@ -24,7 +24,6 @@ from content.contents import CHAPTER, DRAFT, Entry
 # costs about 12 ms at start-up, before the first paint.
 ID_ROLE = 0x0100  # a row's section id; "" for a row that only groups others
 KEY_ROLE = 0x0101  # where a row's entry is in the table of contents
-ITEM_IS_ENABLED = 0x20  # Qt.ItemFlag.ItemIsEnabled
 TRAIL_SEPARATOR = " › "  # the heading trail: "Article › Section"
 SHOWN_WHOLE = 20  # articles up to which the tree is made, and expanded, at once
 
@@ -87,7 +86,9 @@ class SectionTree(QTreeWidget):
             font.setBold(True)
             item.setFont(0, font)
         if entry.kind == DRAFT:
-            item.setFlags(item.flags() & ~ITEM_IS_ENABLED)  # greyed: no page to show
+            from PySide6.QtCore import Qt  # drafts are rare: the namespace costs start-up
+
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)  # greyed: no page
             item.setToolTip(0, f"{entry.title}: not written yet")
         self._rows[key] = item
         if section_id:
