@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["startup", "search"]
+MODULES = ["startup", "search", "libraries"]
 OUT = Path("bench-results")
 
 
@@ -33,11 +33,14 @@ def main() -> int:
         rows = module.run(quick=args.quick)
         results["benchmarks"][name] = rows
         rows_all.extend((name, row) for row in rows)
-    header = f"{'bench':<8} {'metric':<44} {'ours':>12} {'baseline':>12} {'ratio':>7}  goal"
+    bench = max([8, *(len(name) for name, _ in rows_all)])
+    metric = max([44, *(len(row["metric"]) for _, row in rows_all)])
+    header = (f"{'bench':<{bench}} {'metric':<{metric}} {'ours':>12} {'baseline':>12} "
+              f"{'ratio':>7}  goal")
     print(header)
     print("-" * len(header))
     for name, row in rows_all:
-        print(f"{name:<8} {row['metric']:<44} {_fmt(row.get('ours'), row.get('unit'))} "
+        print(f"{name:<{bench}} {row['metric']:<{metric}} {_fmt(row.get('ours'), row.get('unit'))} "
               f"{_fmt(row.get('baseline'), row.get('unit'))} {_ratio(row.get('ratio')):>7}  "
               f"{row.get('goal', '')}{'' if row.get('met', True) else '  MISSED'}")
     OUT.mkdir(exist_ok=True)
