@@ -23,17 +23,20 @@ environment variables (``!ENV``): they are read as nothing, never run.
 
 from __future__ import annotations
 
+import json
 import logging
 import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 from urllib.parse import unquote
 
 from content.contents import CHAPTER, PART, Entry, readable_name
+from content.files import atomic_write
 from content.folders import folder_contents, index_page
 from content.includes import NOT_FOUND, Expanded, lines_of, read_inside
+from content.places import cache_dir, library_key
 
 logger = logging.getLogger(__name__)
 
@@ -71,13 +74,42 @@ def find_site(folder: Path) -> Site | None:
 
 
 def _read_config(path: Path) -> dict[str, Any] | None:
+    """mkdocs.yml as data; None if there is none.
+
+    What it said is kept in the cache folder with the file's size and times: a
+    site opens (before the window's first paint) without importing a YAML reader
+    while its mkdocs.yml is unchanged.
+    """
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    stamp = [str(path.resolve()), info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    cache = cache_dir() / "sites" / f"{library_key(path.parent)}.json"
+    try:
+        cached = json.loads(cache.read_bytes())
+        if cached["stamp"] == stamp and isinstance(cached["config"], dict):
+            return cast(dict[str, Any], cached["config"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # none yet, or damaged: read the file
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    config = _parse_yaml(text, path)
+    try:
+        atomic_write(cache, json.dumps({"stamp": stamp, "config": config}, default=str))
+    except OSError as error:
+        logger.info("site cache not written: %s", error)
+    return config
+
+
+def _parse_yaml(text: str, path: Path) -> dict[str, Any]:
     import yaml
 
-    class _Loader(yaml.SafeLoader):  # type: ignore[misc]  # yaml's stubs are not installed
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class _Loader(base):  # type: ignore[misc,valid-type]  # yaml's stubs are not installed
         """Safe, and lenient: a tag for a Python object or a variable reads as nothing."""
 
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)

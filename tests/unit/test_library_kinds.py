@@ -340,3 +340,13 @@ def test_without_the_snippets_extension_a_marker_is_text(tmp_path: Path) -> None
     write_library(tmp_path, {"mkdocs.yml": "site_name: S\n", "x.md": "# X\n",
                              "docs/a.md": '# A\n\n--8<-- "x.md"\n'})
     assert load_library(tmp_path).article("a").body == '# A\n\n--8<-- "x.md"\n'
+
+
+def test_an_edited_mkdocs_yml_is_read_again(tmp_path: Path) -> None:
+    write_library(tmp_path, {"mkdocs.yml": "nav:\n  - A: a.md\n  - B: b.md\n",
+                             "docs/a.md": "# A\n", "docs/b.md": "# B\n"})
+    assert [a.slug for a in load_library(tmp_path).articles] == ["a", "b"]
+    assert [a.slug for a in load_library(tmp_path).articles] == ["a", "b"]  # from the cache
+    (tmp_path / "mkdocs.yml").write_text("nav:\n  - B first: b.md\n  - A: a.md\n")
+    library = load_library(tmp_path)
+    assert [(a.slug, a.title) for a in library.articles] == [("b", "B first"), ("a", "A")]
