@@ -170,21 +170,26 @@ def raw_words(text: str) -> list[str]:
 
 
 def spelling_words(candidates: Iterable[str]) -> set[str]:
-    """The candidates worth offering as words: alphabetic, not CJK, not stop words.
+    """The candidates worth offering as words (see :func:`spelling_word`)."""
+    return {word for word in map(spelling_word, candidates) if word}
+
+
+def spelling_word(candidate: str) -> str:
+    """The word a raw word counts as for spelling, or "" if none.
 
     These feed "did you mean" and prefix/fuzzy expansion, which must offer real
-    words ("xiaoping"), never stems ("xiaop"). A possessive counts as its word.
+    words ("xiaoping"), never stems ("xiaop"): alphabetic, not CJK, not stop
+    words. A possessive counts as its word.
     """
-    found = set()
-    for word in candidates:
-        if "'" in word or "\u2019" in word:
-            word, _, rest = word.replace("\u2019", "'").partition("'")
-            if rest != "s":
-                continue
-        if 3 <= len(word) <= MAX_WORD and word.isalpha() and word not in STOP_WORDS \
-                and not is_cjk(word):
-            found.add(word)
-    return found
+    word = candidate
+    if "'" in word or "\u2019" in word:
+        word, _, rest = word.replace("\u2019", "'").partition("'")
+        if rest != "s":
+            return ""
+    if 3 <= len(word) <= MAX_WORD and word.isalpha() and word not in STOP_WORDS \
+            and not is_cjk(word):
+        return word
+    return ""
 
 
 def match_spans(text: str, wanted: set[str] | frozenset[str]) -> list[tuple[int, int]]:

@@ -37,7 +37,7 @@ from typing import Any
 from content.files import atomic_write, fsync_path
 from content.library import Article, Library
 from content.places import cache_dir, library_key
-from index.analysis import raw_words, spelling_words
+from index.analysis import raw_words, spelling_word
 from index.errors import IndexBusy, IndexCorrupt
 from index.plaintext import section_texts
 from index.schema import PATH_SEPARATOR, index_format, make_codec, make_schema
@@ -259,14 +259,32 @@ def _writer(ix: Any, procs: int) -> Any:
 
 
 def _ids_by_article(ix: Any, slugs: list[str]) -> dict[str, set[str]]:
+    """The ids of the articles' sections in the index, before an update replaces them.
+
+    It also notes on ``ix`` the words of those sections (as ``seen`` counts the
+    new ones), which :func:`_record` takes out of the vocabulary after the
+    commit: the vocabulary then holds the words of the live sections only, as a
+    fresh build's does, and expansions and suggestions cannot depend on edits
+    long gone.
+    """
     found: dict[str, set[str]] = {}
+    removed: collections.Counter[str] = collections.Counter()
+    setattr(ix, _REMOVED_WORDS, removed)
     if not slugs:
         return found
     with ix.searcher() as searcher:
         for slug in slugs:
-            found[slug] = {searcher.stored_fields(n)["id"]
-                           for n in searcher.document_numbers(article=slug)}
+            ids = found[slug] = set()
+            for docnum in searcher.document_numbers(article=slug):
+                stored = searcher.stored_fields(docnum)
+                ids.add(stored["id"])
+                removed.update(set(raw_words(f"{stored.get('title', '')}\n"
+                                             f"{stored.get('body', '')}")))
     return found
+
+
+# Set by _ids_by_article on the index being updated, read by _record.
+_REMOVED_WORDS = "_encyclopedia_removed_words"
 
 
 # Opening and checking
@@ -366,15 +384,22 @@ def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
     for name in files:
         fsync_path(whoosh_dir / name)
     vocabulary: collections.Counter[str] = collections.Counter()
+    changes: list[tuple[collections.Counter[str], int]] = [(new_words, 1)]
     if not fresh:
         vocabulary.update(dict(zip(*read_vocabulary(folder), strict=True)))
-    # Words of replaced or deleted text keep their counts until the next
-    # rebuild: harmless, since the counts only rank candidates and every use
-    # checks the index for the word's term first.
-    for word in spelling_words(new_words):
-        vocabulary[word] += new_words[word]
+        # The words of the sections this update replaced or deleted go, so
+        # that the counts are those of the live sections, as after a rebuild.
+        removed: collections.Counter[str] | None = getattr(ix, _REMOVED_WORDS, None)
+        if removed is not None:
+            changes.append((removed, -1))
+    for counts, sign in changes:
+        for raw, sections in counts.items():
+            word = spelling_word(raw)
+            if word:
+                vocabulary[word] += sign * sections
     atomic_write(folder / VOCABULARY,
-                  "\n".join(f"{word}\t{vocabulary[word]}" for word in sorted(vocabulary)))
+                  "\n".join(f"{word}\t{count}" for word, count in sorted(vocabulary.items())
+                            if count > 0))
     state = {"format": index_format(), "articles": articles, "documents": documents,
              "files": files}
     atomic_write(folder / STATE, json.dumps(state, ensure_ascii=False))

@@ -2,7 +2,8 @@
 
     id       the section id, ``slug#anchor`` (unique, stored)
     article  the article's slug (stored; a changed file is re-indexed by it)
-    title    the heading; the lead's also has the article title and aliases (boosted)
+    title    the heading; the lead's also has the article title and aliases
+             (stored, boosted)
     path     the heading trail (stored, searchable as ``path:word``)
     body     the section's own plain text (stored, for snippets)
 
@@ -25,7 +26,7 @@ from typing import Any
 import content
 from index.analysis import ANALYZER_VERSION, SectionAnalyzer
 
-SCHEMA_VERSION = 2  # 2: words.txt holds counts
+SCHEMA_VERSION = 3  # 2: words.txt holds counts; 3: titles stored, counts of live sections
 # The code that decides what text a section has: when any of it changes, the
 # text in an index may be stale, so the index is rebuilt.
 _TEXT_SOURCES = [Path(content.__file__).parent / name
@@ -70,7 +71,9 @@ def make_schema() -> Any:
         article=fields.ID(stored=True),
         # CJK words are several bigrams: query them as a phrase so that
         # 七千人大会 matches only that run of characters, not its bigrams anywhere.
-        title=fields.TEXT(analyzer=analyzer, field_boost=TITLE_BOOST,
+        # Stored so that an update can take the words of a section it replaces
+        # out of words.txt (the body is stored anyway, for snippets).
+        title=fields.TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST,
                           multitoken_query="phrase"),
         path=fields.TEXT(analyzer=analyzer, stored=True, phrase=False,
                          multitoken_query="phrase"),

@@ -15,22 +15,33 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from heapq import heappush, heapreplace
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.collectors import TopCollector
+from whoosh.scoring import BM25F, WeightLengthScorer, WeightScorer
+from whoosh.util.numeric import byte_to_length
 
 from index.build import WHOOSH_DIR, IndexStats, forget, read_vocabulary
-from index.counting import Counter
+from index.counting import Counter, LiveStats
 from index.errors import IndexCorrupt
-from index.query import QueryCompiler, positive_terms
+from index.query import QueryCompiler, matcher_for, positive_terms
 from index.schema import PATH_SEPARATOR, SEARCH_FIELDS
 from index.snippets import snippet, spans
 from index.spelling import Vocabulary, suggest
 
 logger = logging.getLogger(__name__)
+
+# The top k are collected with the k-th score lowered by this share: pruning
+# then keeps every section that could tie with it, and the tie is decided by
+# section id, whatever rounding the bounds of the pruned parts had.
+_TIE_MARGIN = 1e-9
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -82,6 +93,8 @@ class Searcher:
             raise IndexCorrupt(f"cannot open the index in {folder}: {error}") from error
         self._compiler = QueryCompiler(self._ix.schema)
         self._counter = Counter(self._searcher)
+        self._stats = LiveStats(self._searcher.reader())
+        self._weighting = LiveBM25F(self._stats)
         self._vocabulary: Vocabulary | None = None
 
     # Life cycle
@@ -127,6 +140,8 @@ class Searcher:
         self._ix, self._searcher = ix, searcher
         self._compiler = QueryCompiler(ix.schema)
         self._counter = Counter(searcher)
+        self._stats = LiveStats(searcher.reader())
+        self._weighting = LiveBM25F(self._stats)
         self._vocabulary = None
 
     # Searching
@@ -157,6 +172,18 @@ class Searcher:
                 forget(self.folder)
                 raise IndexCorrupt(f"the index cannot be read ({error})") from error
 
+    def exhaustive(self, query: str) -> list[tuple[str, float]]:
+        """Every section ``query`` matches as ``(id, score)``, best first, ties by id.
+
+        The slow, plainly right ranking: every match scored, nothing pruned or
+        skipped. :meth:`search` must return its first ``limit`` hits (a property
+        test holds the two together).
+        """
+        with self._lock:
+            self._refresh()
+            _, _, ranked = self._ranked(query, None)
+            return [(self._section_id(docnum), score) for docnum, score in ranked]
+
     def highlight_terms(self, query: str) -> frozenset[str]:
         """The index terms ``query`` looks for, for :func:`index.match_spans`."""
         with self._lock:
@@ -171,22 +198,13 @@ class Searcher:
             return suggest(query, self._words(), self._frequency)
 
     def _compile(self, query: str) -> tuple[Any, bool]:
-        return self._compiler.compile(query, self._searcher.reader(), self._words())
+        return self._compiler.compile(query, self._stats, self._words())
 
     def _search(self, query: str, limit: int) -> Results:
-        compiled, plain = self._compile(query)
         suggestion = suggest(query, self._words(), self._frequency)
+        compiled, plain, top = self._ranked(query, limit)
         if compiled is wq.NullQuery:
             return Results(query, 0, suggestion, (), frozenset(), plain)
-        try:
-            top = self._top(compiled, limit)
-        except Exception as error:  # e.g. a phrase on a field without positions
-            if plain:
-                raise
-            logger.info("query %r failed (%s); searching its words", query, error)
-            compiled, plain = self._compiler.plain(query, self._searcher.reader(),
-                                                   self._words()), True
-            top = self._top(compiled, limit)
         terms = positive_terms(compiled)
         hits = []
         for docnum, score in top:
@@ -198,10 +216,40 @@ class Searcher:
         total = self._counter.count(compiled)
         return Results(query, total, suggestion, tuple(hits), terms, plain)
 
-    def _top(self, q: Any, limit: int) -> list[tuple[int, float]]:
-        """``(docnum, score)`` of the best ``limit`` documents, best first."""
-        return [(hit.docnum, float(hit.score or 0.0))
-                for hit in self._searcher.search(q, limit=limit)]
+    def _ranked(self, query: str, limit: int | None) -> tuple[Any, bool, list[tuple[int, float]]]:
+        """The compiled query, whether it was read as plain words, and its best
+        ``limit`` sections (all of them if None) as ``(docnum, score)``, best first."""
+        compiled, plain = self._compile(query)
+        if compiled is wq.NullQuery:
+            return compiled, plain, []
+        try:
+            return compiled, plain, self._rank(compiled, limit)
+        except Exception as error:  # e.g. a phrase on a field without positions
+            if plain:
+                raise
+            logger.info("query %r failed (%s); searching its words", query, error)
+        compiled = self._compiler.plain(query, self._stats, self._words())
+        return compiled, True, self._rank(compiled, limit)
+
+    def _rank(self, q: Any, limit: int | None) -> list[tuple[int, float]]:
+        if q is wq.NullQuery:
+            return []
+        context = self._searcher.context(weighting=self._weighting)
+        if limit is not None:
+            collector = _Top(limit, self._section_id)
+            self._searcher.search_with_collector(q, collector, context)
+            return collector.ranked()
+        every = []
+        for searcher, offset in self._searcher.leaf_searchers():
+            matcher = matcher_for(q, searcher, context)
+            while matcher.is_active():
+                every.append((offset + matcher.id(), float(matcher.score())))
+                matcher.next()
+        return sorted(every, key=lambda hit: (-hit[1], self._section_id(hit[0])))
+
+    def _section_id(self, docnum: int) -> str:
+        found: str = self._searcher.stored_fields(docnum)["id"]
+        return found
 
     # The library's words, for expansion and "did you mean"
 
@@ -213,5 +261,133 @@ class Searcher:
     def _frequency(self, term: str) -> int:
         if not term:
             return 1  # a stop word: nothing to correct
-        reader = self._searcher.reader()
-        return sum(reader.doc_frequency(name, term) for name in SEARCH_FIELDS)
+        return sum(self._stats.doc_frequency(name, term) for name in SEARCH_FIELDS)
+
+
+# Ranking
+
+
+class LiveBM25F(BM25F):  # type: ignore[misc]  # whoosh is untyped
+    """Whoosh's BM25F, with the inverse document frequency and the average field
+    length of the live sections (:class:`index.counting.LiveStats`).
+
+    Whoosh's own counts the deleted sections an old segment still holds, so
+    that editing a file changed the scores of sections in other files.
+    """
+
+    def __init__(self, stats: LiveStats) -> None:
+        super().__init__()
+        self.stats = stats
+        self._norms: dict[str, list[float]] = {}
+
+    def scorer(self, searcher: Any, fieldname: str, text: Any, qf: float = 1) -> Any:
+        if not searcher.schema[fieldname].scorable:
+            return WeightScorer.for_(searcher, fieldname, text)
+        term = text.decode("utf-8") if isinstance(text, bytes) else text
+        b = self._field_B.get(fieldname, self.B)
+        if fieldname not in self._norms:
+            average = self.stats.average_length(fieldname)
+            self._norms[fieldname] = [_norm(byte_to_length(n), average, b, self.K1)
+                                      for n in range(256)]
+        return _LiveScorer(searcher, fieldname, text, self.stats.idf(fieldname, term),
+                           self.stats.average_length(fieldname), b, self.K1,
+                           self._norms[fieldname],
+                           self.stats.lengths(searcher.reader(), fieldname))
+
+
+def _norm(length: float, average: float, b: float, k1: float) -> float:
+    """BM25's length normalisation, computed as ``whoosh.scoring.bm25`` does."""
+    return k1 * ((1 - b) + b * length / average)
+
+
+class _LiveScorer(WeightLengthScorer):  # type: ignore[misc]  # whoosh is untyped
+    """BM25 of one term in one segment. A section's score takes its length's
+    normalisation from a table by the length's byte (Whoosh reads the length
+    and divides, for every posting); the same sums, so the same floats."""
+
+    def __init__(self, searcher: Any, fieldname: str, text: Any, idf: float, average: float,
+                 b: float, k1: float, norms: list[float], lengths: bytes | None) -> None:
+        self.idf, self.avgfl, self.B, self.K1 = idf, average, b, k1
+        self._k1_plus_1 = k1 + 1
+        self._norms = norms
+        self._lengths = lengths
+        # Its bounds come from the segment's own term statistics: deleted
+        # sections there can only make them looser, never wrong.
+        self.setup(searcher, fieldname, text)
+
+    def score(self, matcher: Any) -> float:
+        lengths = self._lengths
+        if lengths is None:
+            return float(super().score(matcher))
+        docnum = matcher.id()
+        weight = matcher.weight()
+        norm = self._norms[lengths[docnum] if docnum < len(lengths) else 0]
+        score: float = self.idf * ((weight * self._k1_plus_1) / (weight + norm))
+        return score
+
+    def _score(self, weight: float, length: float) -> float:
+        norm = _norm(length, self.avgfl, self.B, self.K1)
+        score: float = self.idf * ((weight * self._k1_plus_1) / (weight + norm))
+        return score
+
+
+class _Top(TopCollector):  # type: ignore[misc]  # whoosh is untyped
+    """Whoosh's top-k collector on :func:`index.query.matcher_for`'s matchers,
+    with equal scores in section id order rather than in the order of documents
+    in the index (which depends on its history)."""
+
+    def __init__(self, limit: int, section_id: Callable[[int], str]) -> None:
+        super().__init__(limit=limit)
+        self._section_id = section_id
+
+    def set_subsearcher(self, subsearcher: Any, offset: int) -> None:
+        self.subsearcher = subsearcher
+        self.offset = offset
+        self.matcher = matcher_for(self.q, subsearcher, self.context)
+
+    def _collect(self, global_docnum: int, score: float) -> float:
+        items = self.items
+        item = (score, _Tie(global_docnum, self._section_id))
+        if len(items) < self.limit:
+            heappush(items, item)
+        elif item > items[0]:
+            heapreplace(items, item)
+        else:
+            return 0
+        if len(items) == self.limit:
+            worst: float = items[0][0]
+            self.minscore = worst - _TIE_MARGIN * abs(worst)
+        return 0 - score
+
+    def ranked(self) -> list[tuple[int, float]]:
+        """``(docnum, score)`` of the best, best first."""
+        return [(tie.docnum, float(score)) for score, tie in sorted(self.items, reverse=True)]
+
+
+class _Tie:
+    """Orders sections of equal score: the smaller id is the better. The id is
+    read only when a tie needs it."""
+
+    __slots__ = ("_id", "_lookup", "docnum")
+
+    def __init__(self, docnum: int, lookup: Callable[[int], str]) -> None:
+        self.docnum = docnum
+        self._lookup = lookup
+        self._id: str | None = None
+
+    @property
+    def id(self) -> str:
+        if self._id is None:
+            self._id = self._lookup(self.docnum)
+        return self._id
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Tie) and self.docnum == other.docnum
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __lt__(self, other: _Tie) -> bool:
+        return self.id > other.id
+
+    def __gt__(self, other: _Tie) -> bool:
+        return self.id < other.id

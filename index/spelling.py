@@ -2,9 +2,10 @@
 
 The index holds stems ("xiaop"), which are no use to offer a user, and whose
 prefixes miss ("runn*" is not a prefix of "run"). So the build also records
-every word as written in ``words.txt``; this module searches that list. A word
-is only ever offered or used if its term is in the index now, so words of
-deleted text (kept until the next rebuild) are harmless.
+every word as written in ``words.txt``, with the number of live sections that
+hold it (an update takes out the words of the sections it replaces); this
+module searches that list. A word is only ever offered or used if its term is
+in the index now.
 
     >>> Vocabulary(["deng", "xiaopeng", "xiaoping"], [3, 1, 2]).near("xiaopng", 1)
     [(1, 'xiaopeng'), (1, 'xiaoping')]
