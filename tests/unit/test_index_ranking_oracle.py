@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh.codec.whoosh3 import W3Codec
 
@@ -260,7 +260,7 @@ def answer(searcher: Searcher, query: str) -> Answer:
     return Answer(ranked, results.total, results.suggestion, results.terms)
 
 
-@settings(max_examples=45, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+@settings(max_examples=45, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(final=libraries(), other=st.sampled_from(sorted(set(HISTORIES) - {"fresh"})),
        asked=st.lists(queries(), min_size=4, max_size=10), data=st.data())
