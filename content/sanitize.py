@@ -5,6 +5,11 @@ Articles may hold raw HTML (wiki exports do). We keep the harmless part of it
 forms, event handlers, ``javascript:`` URLs and any remote resource. Links to
 http(s) pages stay, since the viewer only opens them in the system browser
 when clicked.
+
+Every ``id`` stays (headings, footnotes' ``fn:1`` and ``fnref:1``, raw anchors'
+``id`` and ``name``): links lead to them. What an unknown tag leaves behind, an
+empty paragraph, goes; and an element that is dropped with its content but never
+closed (``<script>`` alone) does not take the rest of the page with it.
 """
 
 from __future__ import annotations
@@ -51,10 +56,15 @@ class _Sanitizer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.dropping = 0  # depth inside a DROPPED_WITH_CONTENT element
+        self.dropped_at: tuple[tuple[int, int], str] | None = None  # where, and its tag's text
+        self.unclosed: tuple[tuple[int, int], str] | None = None  # that, if never closed
         self.open: list[str] = []
+        self.paragraphs: list[int] = []  # where in ``out`` each open <p> starts
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROPPED_WITH_CONTENT:
+            if not self.dropping:
+                self.dropped_at = (self.getpos(), self.get_starttag_text() or "")
             self.dropping += 1
             return
         if self.dropping or tag not in ALLOWED_TAGS:
@@ -74,6 +84,8 @@ class _Sanitizer(HTMLParser):
                 continue
             kept.append((name, value))
         attributes = "".join(f' {name}="{escape(value)}"' for name, value in kept)
+        if tag == "p":
+            self.paragraphs.append(len(self.out))
         self.out.append(f"<{tag}{attributes}>")
         if tag not in VOID_TAGS:
             self.open.append(tag)
@@ -93,9 +105,21 @@ class _Sanitizer(HTMLParser):
             return
         while self.open:
             closing = self.open.pop()
+            if closing == "p" and self._drop_if_empty():
+                if tag == "p":
+                    break
+                continue
             self.out.append(f"</{closing}>")
             if closing == tag:
                 break
+
+    def _drop_if_empty(self) -> bool:
+        """Take back the <p> just closed if nothing but white space was written in it."""
+        start = self.paragraphs.pop()
+        if any(part.strip() for part in self.out[start + 1:]):
+            return False
+        del self.out[start:]
+        return True
 
     def handle_data(self, data: str) -> None:
         if not self.dropping:
@@ -103,13 +127,32 @@ class _Sanitizer(HTMLParser):
 
     def close(self) -> None:
         super().close()
+        self.unclosed = self.dropped_at if self.dropping else None
+        self.dropping = 0
         while self.open:
-            self.out.append(f"</{self.open.pop()}>")
+            self.handle_endtag(self.open[-1])
 
 
 def sanitize(html: str) -> str:
     """``html`` with only safe tags, attributes and URLs left."""
-    parser = _Sanitizer()
-    parser.feed(html)
-    parser.close()
-    return "".join(parser.out)
+    while True:
+        parser = _Sanitizer()
+        parser.feed(html)
+        parser.close()
+        if parser.unclosed is None:
+            return "".join(parser.out)
+        # Dropped to the end: that element was never closed. Without its tag, what
+        # followed it is read (and made safe) as the rest of the page.
+        (line, column), tag = parser.unclosed
+        start = _offset(html, line, column)
+        if not tag or html[start:start + len(tag)] != tag:
+            return "".join(parser.out)
+        html = html[:start] + html[start + len(tag):]
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The index in ``text`` of HTMLParser's (line, column) position."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.index("\n", start) + 1
+    return start + column
