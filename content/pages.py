@@ -1,8 +1,9 @@
 """Rendered pages, cached on disk so that opening an article skips Markdown.
 
-The key is the article file's fingerprint plus the renderer's own files, so a
-changed article or a changed renderer never shows a stale page. The cache is
-only an optimisation: if it cannot be read or written, we render.
+The key is the article file's fingerprint, the library's flavour (an mdBook
+hides lines a plain folder shows) and the renderer's own files, so a changed
+article, flavour or renderer never shows a stale page. The cache is only an
+optimisation: if it cannot be read or written, we render.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ import logging
 
 from content.errors import ContentError
 from content.files import atomic_write
-from content.library import Article, code_stamp
+from content.library import Article, code_stamp, fingerprint
+from content.parse import OUTLINE_FILES
 from content.places import cache_dir
 
 logger = logging.getLogger(__name__)
-_RENDERER_FILES = ("parse.py", "render.py", "sanitize.py")  # a new renderer: new pages
+RENDERER_FILES = (*OUTLINE_FILES, "render.py", "sanitize.py")  # a new renderer: new pages
 
 
 def article_html(article: Article) -> str:
     """The article's safe HTML, from the cache when it is fresh."""
-    path = cache_dir() / "pages" / f"{article.fingerprint}-{code_stamp(*_RENDERER_FILES)}.html"
+    flavour = fingerprint(article.flavour.key().encode())
+    name = f"{article.fingerprint}-{flavour}-{code_stamp(*RENDERER_FILES)}.html"
+    path = cache_dir() / "pages" / name
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -1,10 +1,24 @@
 """Reading a Markdown source: front matter and the heading outline.
 
-This is the cheap pass that the section tree needs; it never renders. It finds
-headings the way Python-Markdown does (ATX ``#`` at the start of a line, setext
-underlines, nothing inside fenced code) and gives each a unique anchor. The
-renderer sets these anchors on the headings, so a section id is always exactly
-the id its rendered heading carries.
+The outline is what the section tree, the section ids and the index need: every
+heading the rendered page has, in order, with the anchor the page gives it. It
+must agree exactly with the page, so it has two ways to read a file:
+
+- the exact one (:mod:`content.headings`): Python-Markdown's own parser, with the
+  page's extensions, which imports Markdown and costs a few milliseconds a file;
+- a fast pass, line by line, without Markdown, which answers only for files it
+  can be sure of (headings, paragraphs, lists, tables, quotes and fenced code at
+  the top level, plain heading titles) and declines anything else: a fence in a
+  quote or a list, raw HTML, something that could be a heading inside a quote or
+  a list item, emphasis or markup in a heading. A property test holds it to the
+  exact outline wherever it answers.
+
+The window reads the library before its first paint, so the built-in article
+and most simple files take the fast pass and never import Markdown. A big
+library's outlines are cached (:mod:`content.outlines`).
+
+A CommonMark library (mdBook, plain folders) is first rewritten the way
+Python-Markdown must read it (:mod:`content.commonmark`); both passes read that.
 """
 
 from __future__ import annotations
@@ -12,50 +26,58 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from content.commonmark import source_text
+from content.flavour import PLAIN, Flavour
+
 # Patterns are strings, compiled (and cached) by ``re`` on first use, and each is
 # tried only on lines that could match it: the window reads the library before its
 # first paint, and most articles never need most of them.
 
-# A fenced code block as Python-Markdown's fenced_code finds it: an opening fence at
-# the very start of a line, with an optional language or {attributes}, and later
-# exactly the same fence again. An opening fence that is never closed is text.
-_FENCED_BLOCK = (r"(?ms)^(?P<fence>~{3,}|`{3,})[ ]*"
-                 r"(?:\{[^\n]*\}"  # {attributes}, or a language and the lines to highlight
-                 r"|(?:\.?[\w#.+-]*[ ]*)?(?:hl_lines=(?P<quote>[\"']).*?(?P=quote)[ ]*)?)"
-                 r"\n.*?(?<=\n)(?P=fence)[ ]*$")
 _ATX = r"^(#{1,6})(.*?)$"
 _SETEXT = r"^(=+|-+)[ \t]*$"
 _RULE = r"^ {0,3}([-*_])[ \t]*(\1[ \t]*){2,}$"
 _LIST_ITEM = r"^ {0,3}(?:[*+-]|\d+\.)[ ]+"
-# A raw HTML block: Python-Markdown leaves its inside alone, headings included.
-_HTML_BLOCK = (r"(?i)^<(address|article|aside|blockquote|details|div|dl|fieldset|figure|"
-               r"footer|form|h[1-6]|header|iframe|nav|ol|p|pre|script|section|style|"
-               r"table|ul)\b")
-_EXPLICIT_ID = r"\s*\{\s*:?[^}]*?#([^\s}]+)[^}]*\}\s*$"
-_ATTR_LIST = r"\s*\{\s*:?[^}]*\}\s*$"
-_CLOSING_HASHES = r"\s+#+\s*$|^#+\s*$"
+# What a line in a container (a quote, a list item, an indented block) starts with:
+# quote markers, list markers, a definition's colon and the spaces between them.
+_CONTAINER_PREFIX = r"^(?:[ >]|[*+-][ ]|\d+\.[ ]|:[ ])*"
+# Started inside a container, these could make a heading there, or code, or raw HTML.
+_NESTED_BLOCK = r"#|(=+|-+)[ \t]*$|```|~~~|<"
+_FENCE_LINE = r"(`{3,}|~{3,})(.*)$"
+_CODE_SPAN = r"(`+)(.+?)(?<!`)\1(?!`)"
+# Outside code spans, a heading's title is simple without these: each is inline
+# Markdown, an escape, an entity, raw HTML or an attribute list.
+_TITLE_MARKUP = frozenset("\\<>&*_[]~{}#`")
+# Only for plain_heading's approximation of other titles (see there).
 _INLINE_MARKUP = [  # (characters without which it cannot match, pattern, replacement)
     (frozenset("["), r"!?\[([^\]]*)\]\([^)]*\)", r"\1"),  # links and images keep their text
     (frozenset("["), r"!?\[([^\]]*)\]\[[^\]]*\]", r"\1"),
-    (frozenset("`"), r"`+([^`]*)`+", r"\1"),
     (frozenset("*_"), r"(\*\*|__)(.+?)\1", r"\2"),
     (frozenset("*_"), r"(?<!\w)([*_])(.+?)\1(?!\w)", r"\2"),
     (frozenset("<"), r"<[^>]+>", ""),
 ]
-_MARKUP_CHARS = frozenset().union(*(triggers for triggers, _, _ in _INLINE_MARKUP))
+_ATTR_LIST = r"\s*\{\s*:?[^}]*\}\s*$"
+_CLOSING_HASHES = r"\s+#+\s*$|^#+\s*$"
+
+
+# The modules whose code decides an outline: a cache of outlines is stamped with them.
+OUTLINE_FILES = ("parse.py", "commonmark.py", "converter.py", "fences.py", "headings.py")
+
+
+class NotSimple(Exception):
+    """The fast pass is not sure of this file: the exact outline reads it."""
 
 
 class Heading(NamedTuple):
-    """One heading as written in the source."""
+    """One heading of the page: its level, its text as shown, its anchor (the page's id)."""
 
     level: int
     title: str
     anchor: str
-    line: int  # 0-based line of the heading text in the body
+    line: int  # 0-based line of the heading text in the body; -1 when not known
 
 
 class Outline(NamedTuple):
-    """What the cheap pass learns from a source."""
+    """What the outline pass learns from a source."""
 
     meta: dict[str, str | list[str]]
     headings: list[Heading]
@@ -92,11 +114,19 @@ def unique_anchor(anchor: str, taken: set[str]) -> str:
 
 
 def plain_heading(text: str) -> str:
-    """A heading's visible text, with inline Markdown removed."""
-    if not _MARKUP_CHARS.isdisjoint(text):  # most headings are plain words
-        for triggers, pattern, replacement in _INLINE_MARKUP:
-            if not triggers.isdisjoint(text):
-                text = re.sub(pattern, replacement, text)
+    """A heading's visible text: exactly the page's for a simple title, else with
+    the usual inline Markdown (links, emphasis, tags) taken off."""
+    try:
+        return _simple_title(text)
+    except NotSimple:
+        pass
+    code = [span.strip() for span in re.findall(r"`([^`]*)`", text)]
+    text = re.sub(r"`[^`]*`", "\x00", text)
+    for triggers, pattern, replacement in _INLINE_MARKUP:
+        if not triggers.isdisjoint(text):
+            text = re.sub(pattern, replacement, text)
+    for span in code:
+        text = text.replace("\x00", span, 1)
     return " ".join(text.split())
 
 
@@ -145,18 +175,41 @@ def _unquote(value: str) -> str:
     return value
 
 
-def outline(source: str) -> Outline:
-    """Front matter, headings with unique anchors, and the body ready to render."""
+def outline(source: str, flavour: Flavour = PLAIN) -> Outline:
+    """Front matter, the page's headings with unique anchors, and the body to render."""
     meta, body = split_front_matter(source)
-    lines = body.split("\n")
+    text = source_text(body, flavour)
+    try:
+        headings = _simple_headings(text)
+    except NotSimple:
+        return Outline(meta, _exact_headings(text, flavour), body)
+    if text is not body and text.count("\n") != body.count("\n"):
+        # Read from a text with lines added: its line numbers are not the body's.
+        headings = [heading._replace(line=-1) for heading in headings]
+    return Outline(meta, headings, body)
+
+
+def _exact_headings(text: str, flavour: Flavour) -> list[Heading]:
+    from content.headings import exact_headings
+
+    taken: set[str] = set()
+    found = []
+    for level, title, explicit in exact_headings(text, flavour):
+        anchor = explicit or slugify(title)
+        found.append(Heading(level, title or anchor, unique_anchor(anchor, taken), -1))
+    return found
+
+
+def _simple_headings(text: str) -> list[Heading]:
+    """The headings of ``text`` as Python-Markdown reads it, if this pass can be sure of
+    them; else NotSimple."""
+    if "\t" in text:
+        text = text.expandtabs(4)  # as Python-Markdown does first
+    lines = text.split("\n")
     headings: list[Heading] = []
     taken: set[str] = set()
-    # Lines in fenced code: found (before anything else, as Python-Markdown does)
-    # when the first line that could open a fence comes, so prose pays nothing.
-    fenced: set[int] = set()
-    fences_looked_for = False
-    html_tag: str | None = None  # the tag of the raw HTML block we are in
-    html_depth = 0  # how many of that tag are open: raw blocks end where it closes
+    # Lines in fenced code: found before anything else, as SuperFences does.
+    fenced = _top_level_fences(lines) if "```" in text or "~~~" in text else set()
     previous_is_text = False
     block_start = True
     in_code = False  # inside an indented code block
@@ -171,57 +224,46 @@ def outline(source: str) -> Outline:
         if spaces_first and not number:
             previous_is_text, block_start = True, False
             continue
-        if not fences_looked_for and line[:1] in ("`", "~") and line.startswith(("```", "~~~")):
-            fences_looked_for = True
-            fenced = _fenced_lines(body)
         if fenced and number in fenced:
             previous_is_text = after_list = False
             continue
-        if html_tag is not None:
-            html_depth += _tag_balance(line, html_tag)
-            if html_depth <= 0:
-                html_tag = None
-            previous_is_text, block_start = False, True  # the next line starts a block
-            continue
-        if in_item or (after_list and block_start and line.startswith(("    ", "\t"))):
-            in_item = bool(line.strip())  # to the end of the block
-            previous_is_text, block_start = False, not in_item
-            continue
         if not line:
             # An empty line, the commonest: it ends the block, as the last branch has it.
-            in_code = previous_is_text = False
+            in_code = previous_is_text = in_item = False
             block_start = True
             continue
-        if line[0].isalpha():
-            # Prose, the next commonest: no heading, rule or raw HTML starts with
-            # a letter. As the paragraph branch below would have it:
+        first = line[0]
+        if first.isalpha():
+            # Prose, the next commonest: no heading, rule, container or raw HTML
+            # starts with a letter. As the paragraph branch below would have it:
             if in_code:
                 block_start = True  # an indented code block ends here
             in_code = False
+            if in_item:
+                previous_is_text = block_start = False
+                continue
             after_list = after_list and not block_start  # a paragraph, or a list's lazy line
             previous_is_text, block_start = block_start, False
             continue
-        starts_html = re.match(_HTML_BLOCK, line) if line.startswith("<") else None
-        # A block-level tag at the start of a line starts raw HTML, even in the middle
-        # of a paragraph (Python-Markdown 3 reads it so).
-        if starts_html:
-            tag = starts_html.group(1).lower()
-            depth = _tag_balance(line, tag)
-            if depth > 0:
-                html_tag, html_depth = tag, depth
-            previous_is_text, block_start, after_list = False, True, False
+        if first in " >*+-:0123456789\t" or (first == "[" and line.startswith("[^")):
+            _refuse_nested(line)
+        elif first == "<":
+            raise NotSimple("raw HTML")
+        if in_item or (after_list and block_start and line.startswith("    ")):
+            if first in "#=-":  # a heading in that list item, or an underline
+                raise NotSimple("a heading in a list item")
+            in_item = bool(line.strip())  # to the end of the block
+            previous_is_text, block_start = False, not in_item
             continue
-        first = line[:4].lstrip(" ")[:1]  # rules allow at most 3 spaces before
-        atx = re.match(_ATX, line) if line.startswith("#") else None
+        atx = re.match(_ATX, line) if first == "#" else None
         setext = (re.match(_SETEXT, line)
-                  if previous_is_text and line[:1] in ("=", "-") else None)
-        if atx and _ends_in_escape(atx.group(2)):
-            atx = None  # Python-Markdown reads a trailing backslash as a paragraph
+                  if previous_is_text and first in ("=", "-") else None)
         if atx:
             level, text = len(atx.group(1)), atx.group(2)
+            title = _simple_title(text.rstrip("#"))
             target = number
         elif setext:
-            level, text = (1 if setext.group(1)[0] == "=" else 2), lines[number - 1]
+            level, title = (1 if setext.group(1)[0] == "=" else 2), _simple_title(lines[number - 1])
             target = number - 1
         elif first in ("-", "*", "_") and re.match(_RULE, line):
             # A rule ends its block, unless it opens one (as it does right after indented
@@ -232,8 +274,8 @@ def outline(source: str) -> Outline:
         else:
             # Python-Markdown underlines only the first line of a block; an indented
             # code block ends at the first line that is not indented.
-            blank = not line or line.isspace()
-            indented = line.startswith(("    ", "\t"))
+            blank = line.isspace()
+            indented = line.startswith("    ")
             if in_code and not indented and not blank:
                 block_start = True
             in_code = indented and (block_start or in_code)
@@ -247,43 +289,79 @@ def outline(source: str) -> Outline:
             continue
         previous_is_text = after_list = False
         block_start = True  # a heading ends its block
-        explicit = re.search(_EXPLICIT_ID, text) if "{" in text else None
-        plain = plain_heading(_strip_heading(text))
-        anchor = explicit.group(1) if explicit else slugify(plain)
-        title = plain or anchor
-        headings.append(Heading(level, title, unique_anchor(anchor, taken), target))
-    return Outline(meta, headings, body)
+        anchor = slugify(title)
+        headings.append(Heading(level, title or anchor, unique_anchor(anchor, taken), target))
+    return headings
 
 
-def _fenced_lines(body: str) -> set[int]:
-    """The numbers of the lines in fenced code blocks, their fences included."""
+def _refuse_nested(line: str) -> None:
+    """NotSimple if a line in a container (a quote, a list item, an indented block, a
+    definition or a footnote) could hold a heading, code or raw HTML there."""
+    if line.startswith("[^"):
+        raise NotSimple("a footnote")  # which may hold blocks of its own
+    inner = re.sub(_CONTAINER_PREFIX, "", line)
+    if len(inner) < len(line) and re.match(_NESTED_BLOCK, inner):
+        raise NotSimple("a heading, code or HTML in a container")
+
+
+def _top_level_fences(lines: list[str]) -> set[int]:
+    """The numbers of the lines in fenced code blocks, their fences included.
+
+    Only a fence at the start of a line, with a blank line (or nothing) before it
+    and after its closing fence, is sure to be read alike by this pass and by
+    SuperFences; any other line that could be a fence is NotSimple.
+    """
     found: set[int] = set()
-    pattern = re.compile(_FENCED_BLOCK)  # compiled once: re keeps it
-    line, counted_to = 0, 0
-    block = pattern.search(body)
-    while block is not None:
-        line += body.count("\n", counted_to, block.start())
-        last = line + body.count("\n", block.start(), block.end())
-        found.update(range(line, last + 1))
-        line, counted_to = last, block.end()
-        block = pattern.search(body, block.end())
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        start = len(line) - len(line.lstrip(" >"))
+        if line[start:start + 3] not in ("```", "~~~"):
+            number += 1
+            continue
+        opening = re.match(_FENCE_LINE, line)
+        if start or opening is None or (line[0] == "`" and "`" in opening.group(2)):
+            raise NotSimple("a fence in a container, or not surely a fence")
+        closing = re.compile(re.escape(opening.group(1)) + r"[ \t]*")
+        end = number + 1
+        while end < len(lines) and not closing.fullmatch(lines[end]):
+            end += 1
+        if end == len(lines):
+            raise NotSimple("a fence never closed")  # not a fence to SuperFences
+        if (number and lines[number - 1].strip()) or (end + 1 < len(lines)
+                                                      and lines[end + 1].strip()):
+            raise NotSimple("text right before or after a fence")
+        found.update(range(number, end + 1))
+        number = end + 1
     return found
 
 
-def _tag_balance(line: str, tag: str) -> int:
-    """How many ``tag`` elements a line opens, less those it closes."""
-    lower = line.lower()
-    opened = len(re.findall(rf"<{tag}(?=[\s/>]|$)", lower))
-    return opened - len(re.findall(rf"</{tag}\s*>", lower))
+def _simple_title(text: str) -> str:
+    """A heading's text as the page shows it, if it has no inline Markdown but code
+    spans in single backticks; else NotSimple."""
+    if _TITLE_MARKUP.isdisjoint(text):  # the usual heading: words
+        return " ".join(text.split())
+    if "``" in text:
+        raise NotSimple("a heading with double backticks")
+    parts = re.split(r"`([^`]*)`", text)  # outside, code, outside, code, ..., outside
+    for outside in parts[::2]:
+        if not _TITLE_MARKUP.isdisjoint(outside) and not _plain_text(outside):
+            raise NotSimple("markup in a heading")
+    return " ".join("".join(part if n % 2 == 0 else part.strip()
+                            for n, part in enumerate(parts)).split())
 
 
-def _ends_in_escape(text: str) -> bool:
-    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
+def _plain_text(text: str) -> bool:
+    """Whether Python-Markdown shows ``text`` (outside code) as it is written.
 
-
-def _strip_heading(text: str) -> str:
-    if "{" in text:
-        text = re.sub(_ATTR_LIST, "", text)
-    if "#" in text:
-        text = re.sub(_CLOSING_HASHES, "", text)
-    return text.strip()
+    Besides words: an underscore inside a word (``snake_case`` is never emphasis),
+    an ampersand that starts no entity, brackets that cannot pair into a link.
+    """
+    rest = _TITLE_MARKUP.intersection(text) - frozenset("_&[]")
+    if rest:
+        return False
+    if "_" in text and re.search(r"(?<!\w)_|_(?!\w)", text):
+        return False
+    if "&" in text and re.search(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z0-9]+);", text):
+        return False
+    return not ("[" in text and "]" in text)

@@ -1,4 +1,10 @@
-"""Rendering an article: Markdown to safe HTML, and the plain text of each section."""
+"""Rendering an article: Markdown to safe HTML, and the plain text of each section.
+
+The Markdown set-up (extensions, fences, CommonMark nesting) is
+:mod:`content.converter`'s, shared with the exact outline. What only the page
+needs is here: the section anchors on its headings, admonitions and callouts
+drawn as boxes QTextBrowser can show, and the sanitizing.
+"""
 
 from __future__ import annotations
 
@@ -7,44 +13,54 @@ import threading
 from html.parser import HTMLParser
 from typing import Any
 
+from content.flavour import PLAIN, Flavour
 from content.library import Article
 from content.sanitize import sanitize
 
-EXTENSIONS = ["toc", "tables", "fenced_code", "footnotes", "attr_list", "def_list", "sane_lists"]
 _BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "table", "tr", "thead", "tbody", "tfoot", "caption",
     "blockquote", "pre", "dl", "dt", "dd", "hr", "br", "h1", "h2", "h3", "h4", "h5", "h6",
     "details", "summary", "figure", "figcaption"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
+# Admonition kinds (MkDocs', GitHub's and the callouts') by the colour of their box.
+_BOX_KINDS = {
+    "note": ("note", "info", "todo", "abstract", "summary", "tldr", "seealso", "quote", "cite",
+             "example"),
+    "tip": ("tip", "hint", "success", "check", "done", "important", "question", "help", "faq"),
+    "warning": ("warning", "caution", "attention"),
+    "danger": ("danger", "error", "bug", "failure", "fail", "missing"),
+}
+_BOX_OF = {kind: box for box, kinds in _BOX_KINDS.items() for kind in kinds}
 
 _local = threading.local()
 
 
-def _converter() -> Any:
-    """This thread's Markdown converter: one instance is not safe to share between threads.
-
-    The window renders in the UI thread while workers index or re-anchor bookmarks.
-    """
-    converter = getattr(_local, "converter", None)
+def _converter(flavour: Flavour) -> Any:
+    """This thread's page renderer for a flavour: a Markdown instance is not safe to share
+    between threads, and the window renders in the UI thread while workers index."""
+    converters: dict[str, Any] = _local.__dict__.setdefault("converters", {})
+    converter = converters.get(flavour.name)
     if converter is None:
-        converter = _local.converter = _new_converter()
+        converter = converters[flavour.name] = _new_converter(flavour)
     return converter
 
 
-def _new_converter() -> Any:
+def _new_converter(flavour: Flavour) -> Any:
     # Imported here: the window shows a cached page without paying for Markdown.
-    import markdown
     from markdown.extensions import Extension
     from markdown.extensions.toc import TocExtension
     from markdown.treeprocessors import Treeprocessor
 
-    class SectionAnchors(Treeprocessor):
-        """Gives the top-level headings the anchors the outline computed, in order.
+    from content.converter import markdown_for
 
-        Done on the element tree rather than by writing ``{#id}`` into the source,
-        so no anchor can be mistaken for Markdown (``_x_`` would become emphasis).
-        It runs after attr_list and before toc, which keeps ids it finds.
+    class SectionAnchors(Treeprocessor):
+        """Gives the page's headings the anchors the outline computed, in order.
+
+        The outline has every heading of the page (in quotes, list items and
+        footnotes too), in document order. Done on the element tree rather than
+        by writing ``{#id}`` into the source, so no anchor can be mistaken for
+        Markdown (``_x_`` would become emphasis). It runs after attr_list and
+        before toc, which keeps the ids it finds.
         """
 
         def __init__(self, md: Any) -> None:
@@ -54,30 +70,70 @@ def _new_converter() -> Any:
         def run(self, root: Any) -> None:
             expected = iter(self.anchors)
             want = next(expected, None)
-            for element in root:
+            for element in root.iter():
                 if want is None:
                     break
                 if element.tag in _HEADINGS and int(element.tag[1]) == want[0]:
                     element.set("id", want[1])
                     want = next(expected, None)
 
-    class SectionAnchorsExtension(Extension):
+    class Boxes(Treeprocessor):
+        """Admonitions, details and callouts as one-cell tables: QTextBrowser draws no
+        border or background around a ``div``, but does around a table cell."""
+
+        def run(self, root: Any) -> None:
+            for index, element in enumerate(list(root)):
+                self.run(element)  # boxes in boxes first
+                kind = _box_kind(element)
+                if kind is not None:
+                    root[index] = _boxed(element, kind)
+
+    class PageExtension(Extension):
         def extendMarkdown(self, md: Any) -> None:
             md.treeprocessors.register(SectionAnchors(md), "section_anchors", 6)
+            md.treeprocessors.register(Boxes(md), "boxes", 4)
 
-    extensions: list[Any] = [e for e in EXTENSIONS if e != "toc"]
-    extensions += [TocExtension(permalink=False), SectionAnchorsExtension()]
-    return markdown.Markdown(extensions=extensions, output_format="html")
+    return markdown_for(flavour, highlight=True,
+                        extensions=[TocExtension(permalink=False), PageExtension()])
+
+
+def _box_kind(element: Any) -> str | None:
+    """The box colour of an admonition, details or callout element, or None if it is none."""
+    if element.tag not in ("div", "details"):
+        return None
+    classes = (element.get("class") or "").split()
+    if element.tag == "div" and "admonition" not in classes:
+        return None
+    kinds = [name for name in classes if name != "admonition"]
+    return _BOX_OF.get(kinds[0].lower(), "note") if kinds else "note"
+
+
+def _boxed(element: Any, kind: str) -> Any:
+    import xml.etree.ElementTree as etree
+
+    table = etree.Element("table", {"class": f"box box-{kind}", "width": "100%"})
+    table.tail = element.tail
+    cell = etree.SubElement(etree.SubElement(table, "tr"), "td", {"class": f"box box-{kind}"})
+    for child in list(element):
+        if child.tag == "summary" or "admonition-title" in (child.get("class") or ""):
+            child.tag = "p"
+            child.set("class", f"box-title box-title-{kind}")
+        cell.append(child)
+    if element.text and element.text.strip():
+        cell.text = element.text
+    return table
 
 
 def render_html(article: Article, body: str | None = None) -> str:
     """The article's body (or ``body``, read already) as safe HTML; headings carry
     the section anchors as ids."""
-    converter = _converter()
-    converter.reset()
+    from content.converter import convert
+
+    flavour = getattr(article, "flavour", PLAIN)
+    converter = _converter(flavour)
     processor = converter.treeprocessors["section_anchors"]
     processor.anchors = [(s.level, s.anchor) for s in article.walk() if s.anchor]
-    return sanitize(converter.convert(article.body if body is None else body))
+    return sanitize(convert(converter, article.body if body is None else body, flavour))
 
 
 class _SectionText(HTMLParser):

@@ -109,12 +109,15 @@ _INLINE_SPECIAL = re.compile(
       | (?<![^\W_])_ | _(?![^\W_])
       | <(?=\S)
       | &(?=\#[0-9]+;|\#[xX][0-9a-fA-F]+;|[A-Za-z0-9]+;)
+      | ~(?=~)
     """,
     re.VERBOSE,
 )
 # Braces as references, not backslash escapes: the outline pass reads "{...}"
 # at the end of a heading as attributes even when the "{" is escaped.
-_REFERENCES = {"<": "&lt;", "&": "&amp;", "{": "&#123;", "}": "&#125;"}
+# A tilde before another (``~~struck~~``, a ``~~~`` fence) as a reference too:
+# Python-Markdown has no backslash escape for it.
+_REFERENCES = {"<": "&lt;", "&": "&amp;", "{": "&#123;", "}": "&#125;", "~": "&#126;"}
 
 
 def escape_inline(text: str) -> str:

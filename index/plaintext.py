@@ -7,8 +7,13 @@ use only paragraphs, headings, lists, tables, quotes, fenced code, emphasis
 with asterisks, code spans and links. For those, this module reads the same
 text from the source, about ten times faster. Anything else (raw HTML,
 entities, escapes, underscores, footnotes, reference links, attribute and
-definition lists, indented code, a list or quote inside a paragraph) goes to
-``section_texts``; a property test holds the two to the same output.
+definition lists, indented code, admonitions and callouts, strikethrough, a
+list or quote inside a paragraph, a heading the outline did not read line by
+line) goes to ``section_texts``; a property test holds the two to the same output.
+
+Like the page, it reads the text Python-Markdown reads (a CommonMark library's
+is rewritten first, see :mod:`content.commonmark`), and a fenced block's text is
+the code as the page shows it: without the lines mdBook hides.
 
     >>> section_texts(article) == content.render.section_texts(article)
     True
@@ -18,14 +23,17 @@ from __future__ import annotations
 
 import re
 
+from content.commonmark import source_text
+from content.fences import hidden_prefix, info_hidelines, info_language, visible_code
 from content.library import Article
 from content.parse import outline
 from content.render import section_texts as rendered_section_texts
 
-# Anything that needs the real renderer, anywhere outside a heading line.
-_NOT_SIMPLE = re.compile(r"[<&\\\t_]|\[\^|\]\s*:|\]\s*\[|\[TOC\]|\{\s*[:#.]|^ {4}|^ {0,3}:",
+# Anything that needs the real renderer, anywhere outside a heading line or code.
+_NOT_SIMPLE = re.compile(r"[<&\\\t_]|\[\^|\[!|\]\s*:|\]\s*\[|\[TOC\]|\{\s*[:#.]|~~|^ {4}|^ {0,3}:"
+                         r"|^(?:!!!|\?\?\?)|^(?:> ?)*[A-Z]{2,}:(?:[ ]|$)",
                          re.MULTILINE)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _SETEXT_UNDERLINE = re.compile(r"^(=+|-+)[ \t]*$")
 _RULE = re.compile(r"^ {0,3}([-*])[ ]*(\1[ ]*){2,}$")
 _LIST_ITEM = re.compile(r"^ {0,3}([-*+]|\d+[.)])[ ]+")
@@ -36,7 +44,6 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1")
-
 
 class NotSimple(Exception):
     """This Markdown needs the real renderer."""
@@ -54,11 +61,16 @@ def _simple_section_texts(article: Article) -> dict[str, str]:
     body = article.body
     if body.lstrip().startswith("---"):
         raise NotSimple  # could be read as front matter a second time
-    lines = body.split("\n")
+    flavour = article.flavour
+    headings = outline(body, flavour).headings
     anchored = [section for section in article.walk() if section.anchor]
-    headings = outline(body).headings
-    if [h.anchor for h in headings] != [s.anchor for s in anchored]:
-        raise NotSimple
+    if [h.anchor for h in headings] != [s.anchor for s in anchored] \
+            or any(heading.line < 0 for heading in headings):
+        raise NotSimple  # read by Python-Markdown, or from lines of its own
+    text = source_text(body, flavour)
+    if "\t" in text:
+        text = text.expandtabs(4)
+    lines = text.split("\n")
     starts: dict[int, str] = {}  # heading line -> the section that starts there
     skip: set[int] = set()
     for heading, section in zip(headings, anchored, strict=True):
@@ -68,9 +80,11 @@ def _simple_section_texts(article: Article) -> dict[str, str]:
         if following < len(lines) and _SETEXT_UNDERLINE.match(lines[following]) \
                 and not lines[heading.line].lstrip().startswith("#"):
             skip.add(following)
-    for found in _NOT_SIMPLE.finditer(body):
+    code = _fenced_lines(lines)  # the outline has made sure every fence is simple
+    for found in _NOT_SIMPLE.finditer(text):
         # Rare in simple articles, so finding the line afterwards is cheap.
-        if body.count("\n", 0, found.start()) not in skip:
+        number = text.count("\n", 0, found.start())
+        if number not in skip and number not in code:
             raise NotSimple
     texts: dict[str, list[str]] = {section.id: [] for section in article.walk()}
     current = article.lead.id
@@ -81,14 +95,16 @@ def _simple_section_texts(article: Article) -> dict[str, str]:
         block.clear()
 
     fence: str | None = None
+    language, prefix = "", None
+    code_lines: list[str] = []
     for number, line in enumerate(lines):
         if fence is not None:
-            closing = _FENCE.match(line)
-            if closing and closing.group(1)[0] == fence[0] and \
-                    len(closing.group(1)) >= len(fence) and not line[closing.end():].strip():
+            if line.rstrip(" \t") == fence:  # SuperFences closes with the same fence
+                # Code is text as the page shows it: without its hidden lines.
+                texts[current].append(visible_code("\n".join(code_lines), language, prefix))
                 fence = None
             else:
-                texts[current].append(line)  # code is text as it stands
+                code_lines.append(line)
             continue
         if number in starts:
             flush()
@@ -96,10 +112,13 @@ def _simple_section_texts(article: Article) -> dict[str, str]:
             continue
         if number in skip:
             continue
-        opened = _FENCE.match(line)
+        opened = _FENCE.match(line) if number in code else None
         if opened:
             flush()
-            fence = opened.group(1)
+            fence, info = opened.group(1), opened.group(2)
+            language = info_language(info)
+            prefix = hidden_prefix(language, flavour, info_hidelines(info))
+            code_lines = []
             continue
         if not line.strip():
             flush()
@@ -109,6 +128,25 @@ def _simple_section_texts(article: Article) -> dict[str, str]:
         raise NotSimple  # an unclosed fence runs to the end: leave that to the renderer
     flush()
     return {section_id: _tidy(parts) for section_id, parts in texts.items()}
+
+
+def _fenced_lines(lines: list[str]) -> set[int]:
+    """The lines of fenced code blocks, fences included: each opens at the start of a
+    line and closes with the same fence (as the outline's fast pass has checked)."""
+    found: set[int] = set()
+    fence = None
+    for number, line in enumerate(lines):
+        if fence is None:
+            opened = _FENCE.match(line) if line[:3] in ("```", "~~~") else None
+            if opened is None:
+                continue
+            fence = opened.group(1)
+        elif line.rstrip(" \t") == fence:
+            fence = None
+        found.add(number)
+    if fence is not None:
+        raise NotSimple  # never closed: not a fence to SuperFences
+    return found
 
 
 def _block_text(block: list[str]) -> list[str]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from content import load_library
-from content.library import parse_article
+from content.flavour import MKDOCS, PLAIN, Flavour
 from content.render import section_texts as rendered
 from index.plaintext import NotSimple, _simple_section_texts, section_texts
+from tests.helpers.articles import article_of
 
 WORDS = st.sampled_from(["famine", "Mao", "1962", "cadres", "七千人大会", "it's", "x", "a",
                          "b", "reform", "river", "(CPC)", "7,000", "—", "“quoted”"])
@@ -59,8 +58,13 @@ def block(draw: st.DrawFn) -> str:
         return "\n".join(["| A | B |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in rows)])
     if kind == "fence":
         code = "\n".join(draw(st.lists(st.sampled_from(["x = 1", "  y < 2 & z", "# not a "
-                                                        "heading", "*a*", ""]), max_size=3)))
-        return f"```python\n{code}\n```"
+                                                        "heading", "*a*", "", "# hidden in rust",
+                                                        "##[shown]", "~hidden in python"]),
+                                       max_size=3)))
+        info = draw(st.sampled_from(["python", "rust,ignore", "rust, editable", "", "text",
+                                     "python,hidelines=#"]))
+        fence = draw(st.sampled_from(["```", "~~~", "````"]))
+        return f"{fence}{info}\n{code}\n{fence}"
     if kind == "rule":
         return draw(st.sampled_from(["---", "***", "* * *"]))
     if kind == "lazy":  # block markers inside a paragraph
@@ -77,15 +81,25 @@ def document(draw: st.DrawFn) -> str:
     return title + "\n\n".join(blocks) + "\n"
 
 
-def article_of(source: str) -> object:
-    return parse_article("doc", Path("doc.md"), source)
+BOOK = Flavour("mdbook", (("rust", "#"), ("python", "~")))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document())
-def test_fast_text_always_equals_the_rendered_text(source: str) -> None:
-    article = article_of(source)
-    assert section_texts(article) == rendered(article)  # type: ignore[arg-type]
+@given(document(), st.sampled_from([PLAIN, MKDOCS, BOOK]))
+def test_fast_text_always_equals_the_rendered_text(source: str, flavour: Flavour) -> None:
+    article = article_of(source, flavour)
+    assert section_texts(article) == rendered(article)
+
+
+def test_hidden_lines_are_not_indexed_and_code_is_text_as_shown() -> None:
+    source = ("# Book\n\n```rust,editable\n# fn main() {\nlet shown = 1;\n##[kept]\n# }\n```\n\n"
+              "```python\n~hidden()\nvisible()\n```\n")
+    book = article_of(source, BOOK)
+    assert _simple_section_texts(book) == rendered(book) == {
+        "doc#book": "let shown = 1;\n#[kept]\nvisible()"}
+    plain = article_of(source, PLAIN)  # a plain folder hides nothing
+    assert "# fn main() {" in _simple_section_texts(plain)["doc#book"]
+    assert _simple_section_texts(plain) == rendered(plain)
 
 
 @pytest.mark.parametrize("source", [
@@ -95,7 +109,7 @@ def test_fast_text_always_equals_the_rendered_text(source: str) -> None:
 ])
 def test_simple_markdown_takes_the_fast_path(source: str) -> None:
     article = article_of(source)
-    assert _simple_section_texts(article) == rendered(article)  # type: ignore[arg-type]
+    assert _simple_section_texts(article) == rendered(article)
 
 
 def test_the_built_in_article_takes_the_fast_path() -> None:
@@ -104,7 +118,9 @@ def test_the_built_in_article_takes_the_fast_path() -> None:
 
 
 @pytest.mark.parametrize("source", ["A &amp; B\n", "<div>x</div>\n", "snake_case\n",
-                                    "Note[^1]\n\n[^1]: n\n", "    code\n", "a\n- b\n"])
+                                    "Note[^1]\n\n[^1]: n\n", "    code\n", "a ~~struck~~\n",
+                                    "!!! note\n    Boxed.\n", "> [!NOTE]\n> Boxed.\n",
+                                    "> # A heading in a quote\n"])
 def test_anything_else_goes_to_the_renderer(source: str) -> None:
     with pytest.raises(NotSimple):
-        _simple_section_texts(article_of(source))  # type: ignore[arg-type]
+        _simple_section_texts(article_of(source))

@@ -1,0 +1,194 @@
+"""The Python-Markdown set-up that both the page and the exact outline read with.
+
+Both must agree on what is a block (and so on what is a heading), so both are
+made here, from the same extensions, with one difference: the page highlights
+code with Pygments, the outline never looks at code.
+
+The extensions, and why:
+
+- ``tables``, ``footnotes``, ``attr_list``, ``def_list``, ``sane_lists``: the
+  Markdown of wikis, mdBook (tables, footnotes, definition lists, ``{#id}``) and
+  MkDocs; ``toc`` on the page only, for ``[TOC]``;
+- ``pymdownx.superfences`` for fenced code: backticks or tildes, in block quotes
+  and list items too. Its header is widened here to any info string, whose first
+  word is the language (``rust,ignore``), and one formatter takes every block,
+  to drop the lines mdBook hides (see :mod:`content.fences`);
+- ``pymdownx.highlight``: Pygments, with CSS classes (the stylesheet colours them);
+- ``admonition`` (``!!! note``), ``pymdownx.details`` (``??? note``), and
+  ``github-callouts`` (``> [!NOTE]``, which mdBook renders too); MkDocs libraries
+  also get ``callouts`` (a ``NOTE:`` paragraph), as mkdocs.yml files ask for it;
+- ``pymdownx.tilde``: ``~~struck~~``, as in GitHub and mdBook (no subscripts).
+
+mdBook and plain folders are CommonMark: their text is first rewritten by
+:mod:`content.commonmark` so that Python-Markdown nests it the same way.
+
+    >>> md = markdown_for(MDBOOK, highlight=True)
+    >>> html = convert(md, body, MDBOOK)
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import markdown
+from markdown.preprocessors import Preprocessor
+from pymdownx.superfences import (
+    SuperFencesBlockPreprocessor,
+    SuperFencesCodeExtension,
+    SuperFencesException,
+    fence_code_format,
+    highlight_validator,
+)
+
+from content.commonmark import source_text
+from content.fences import hidden_prefix, info_hidelines, info_language, visible_code
+from content.flavour import Flavour
+
+_BLOCK_EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "admonition",
+                     "pymdownx.details", "github-callouts"]
+_FLAVOUR_EXTENSIONS = {"mkdocs": ["callouts"]}
+_CONFIGS: dict[str, dict[str, Any]] = {
+    "pymdownx.tilde": {"subscript": False},
+    "pymdownx.highlight": {"use_pygments": True, "noclasses": False, "guess_lang": False,
+                           "css_class": "highlight"},
+}
+# mdBook's listing wrapper (the Rust Book's), alone on its line.
+_LISTING_OPEN = r"(?i)^ {0,3}<listing(\s[^>]*)?>\s*$"
+_LISTING_CLOSE = r"(?i)^ {0,3}</listing\s*>\s*$"
+_ATTRIBUTE = r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')"
+
+
+def markdown_for(flavour: Flavour, highlight: bool, extensions: list[Any] | None = None) -> Any:
+    """A new Markdown instance for a library of this flavour (not safe to share between threads).
+
+    ``highlight``: code blocks go through Pygments (the page), or are only
+    escaped (the outline, which never shows them).
+    """
+    chosen: list[Any] = [*_BLOCK_EXTENSIONS, *_FLAVOUR_EXTENSIONS.get(flavour.name, []),
+                         "pymdownx.tilde", "pymdownx.highlight", _Fences(
+                             relaxed_headers=True,
+                             custom_fences=[{"name": "*", "class": "", "format": _code_block,
+                                             "validator": _validate}]),
+                         _Wrappers(), *(extensions or [])]
+    md = markdown.Markdown(extensions=chosen, extension_configs=_CONFIGS, output_format="html")
+    md.code_highlight = highlight
+    md.code_flavour = flavour
+    return md
+
+
+def convert(md: Any, body: str, flavour: Flavour) -> str:
+    """``body`` as HTML (not yet sanitized), read by ``md`` the way ``flavour`` reads it."""
+    md.reset()
+    md.code_flavour = flavour  # the book's hidelines can differ between two mdBooks
+    return str(md.convert(source_text(body, flavour)))
+
+
+def _validate(language: str, inputs: dict[str, str], options: dict[str, Any],
+              attrs: dict[str, str], md: Any) -> bool:
+    """SuperFences' own options (``hl_lines``, ``title``...), and mdBook's ``hidelines``."""
+    hidelines = inputs.pop("hidelines", None)
+    okay = bool(highlight_validator(language, inputs, options, attrs, md))
+    if hidelines:
+        options["hidelines"] = hidelines
+    return okay
+
+
+def _code_block(source: str, language: str, class_name: str, options: dict[str, Any], md: Any,
+                **kwargs: Any) -> str:
+    """One fenced code block: without its hidden lines, highlighted on the page."""
+    prefix = hidden_prefix(language, md.code_flavour, options.pop("hidelines", None))
+    source = visible_code(source, language, prefix)
+    if not md.code_highlight:
+        return str(fence_code_format(source, language, class_name, options, md, **kwargs))
+    fences = md.preprocessors["fenced_code_block"]
+    return str(fences.highlight(src=source, language=language, options=options, md=md, **kwargs))
+
+
+class _InfoStringFences(SuperFencesBlockPreprocessor):  # type: ignore[misc]
+    """SuperFences, taking any CommonMark info string: its first word is the language.
+
+    SuperFences reads a header it does not know (``rust,ignore``) as having no
+    language; with ``relaxed_headers`` it hands it here instead, at the moment it
+    would open the block, so the reading of headers never leaves its own fence state.
+    """
+
+    def handle_unrecognized(self, m: re.Match[str]) -> bool:
+        fence = m.group("fence")
+        info = m.group(0)[len(fence):].strip()
+        if fence[0] == "`" and "`" in info:
+            return False  # CommonMark: a code span, not a fence
+        self.lang = info_language(info)
+        self.options, self.attrs, self.formatter = {}, {}, None
+        hidelines = info_hidelines(info)
+        for entry in reversed(self.extension.superfences):
+            if not entry["test"](self.lang):
+                continue
+            options: dict[str, Any] = {}
+            attrs: dict[str, str] = {}
+            try:
+                okay = entry["validator"](self.lang, {"hidelines": hidelines} if hidelines else {},
+                                          options, attrs, self.md)
+            except SuperFencesException:
+                raise
+            except Exception:
+                okay = False
+            if okay:
+                self.formatter, self.options = entry["formatter"], options
+                if self.attr_list:
+                    self.attrs = attrs
+                return True
+        return False
+
+
+class _Fences(SuperFencesCodeExtension):  # type: ignore[misc]
+    def patch_fenced_rule(self) -> None:
+        super().patch_fenced_rule()
+        fenced = _InfoStringFences(self.md)
+        fenced.config = self.getConfigs()
+        fenced.extension = self
+        self.md.preprocessors.register(fenced, "fenced_code_block", 25)
+
+
+class _ListingWrapper(Preprocessor):  # type: ignore[misc]
+    """mdBook's ``<Listing number file-name caption>`` wrapper around Markdown (the Rust Book's).
+
+    Python-Markdown does not know the tag, so it would leave it as text in empty
+    paragraphs. Its Markdown shows, the file name above it and the caption below,
+    as the Rust Book shows them. Fenced code is stashed by now, so a listing shown
+    as code is left alone.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("<" in line and re.match(r"(?i) {0,3}</?listing\b", line) for line in lines):
+            return lines
+        out: list[str] = []
+        captions: list[str] = []
+        for line in lines:
+            opening = re.match(_LISTING_OPEN, line)
+            if opening:
+                attributes = {found.group(1).lower(): html.unescape(found.group(2) or found.group(3)
+                                                                    or "")
+                              for found in re.finditer(_ATTRIBUTE, opening.group(1) or "")}
+                number, caption = attributes.get("number", ""), attributes.get("caption", "")
+                label = f"Listing {number}" if number else "Listing"
+                captions.append(f"**{label}:** {caption}" if caption else "")
+                file_name = attributes.get("file-name")
+                out.append("")
+                if file_name:
+                    out += [self.md.htmlStash.store(
+                        f'<p class="listing-file">Filename: {html.escape(file_name)}</p>'), ""]
+                continue
+            if captions and re.match(_LISTING_CLOSE, line):
+                caption = captions.pop()
+                out += ["", caption, ""] if caption else [""]
+                continue
+            out.append(line)
+        return out
+
+
+class _Wrappers(markdown.Extension):  # type: ignore[misc]
+    def extendMarkdown(self, md: Any) -> None:
+        # After the fences are stashed (25), before raw HTML is (20).
+        md.preprocessors.register(_ListingWrapper(md), "listing", 22)
