@@ -31,6 +31,12 @@ _BOX_KINDS = {
     "danger": ("danger", "error", "bug", "failure", "fail", "missing"),
 }
 _BOX_OF = {kind: box for box, kinds in _BOX_KINDS.items() for kind in kinds}
+# A highlighted code block, as a one-cell table: QTextBrowser pads and frames a cell,
+# never a div or a pre. (Escaped code never holds "</pre>".)
+_HIGHLIGHTED = r'(?s)<div class="highlight"><pre>(.*?)\n?(</code>)?</pre></div>'
+# (Without the code's last newline, which QTextBrowser would show as an empty line.)
+_CODE_BOX = (r'<table class="code" width="100%"><tr><td class="code">'
+             r"<pre>\1\2</pre></td></tr></table>")
 
 _local = threading.local()
 
@@ -133,7 +139,8 @@ def render_html(article: Article, body: str | None = None) -> str:
     converter = _converter(flavour)
     processor = converter.treeprocessors["section_anchors"]
     processor.anchors = [(s.level, s.anchor) for s in article.walk() if s.anchor]
-    return sanitize(convert(converter, article.body if body is None else body, flavour))
+    html = convert(converter, article.body if body is None else body, flavour)
+    return sanitize(re.sub(_HIGHLIGHTED, _CODE_BOX, html))
 
 
 class _SectionText(HTMLParser):

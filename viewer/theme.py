@@ -20,17 +20,35 @@ from pathlib import Path
 
 LIGHT = {
     "text": "#1f2328", "heading": "#111418", "link": "#0a58ca", "border": "#c8ccd1",
-    "table-head": "#eaecf0", "code-bg": "#f0f1f3", "code-text": "#1f2328", "muted": "#57606a",
+    "table-head": "#eaecf0", "code-bg": "#f3f4f6", "code-text": "#1f2328", "muted": "#57606a",
+    "code-border": "#dde1e6",
     "mark": "#ffe066", "mark-text": "#000000",
     "find": "#a8d1ff", "find-text": "#000000",
     "find-current": "#ff9632", "find-current-text": "#000000",
+    # Syntax highlighting (GitHub's light colours), each readable on code-bg.
+    "code-comment": "#59636e", "code-keyword": "#cf222e", "code-string": "#0a3069",
+    "code-number": "#0550ae", "code-function": "#6639ba", "code-type": "#953800",
+    "code-builtin": "#0550ae", "code-meta": "#116329", "code-inserted": "#116329",
+    "code-deleted": "#82071e", "code-prompt": "#59636e",
+    # Admonition boxes: a tint, and the border and title colour of their kind.
+    "note-bg": "#eef5fd", "note-border": "#0969da", "tip-bg": "#eefaf1", "tip-border": "#1a7f37",
+    "warning-bg": "#fdf6e3", "warning-border": "#9a6700",
+    "danger-bg": "#fdeff0", "danger-border": "#cf222e",
 }
 DARK = {
     "text": "#d8dee4", "heading": "#f0f3f6", "link": "#6cb6ff", "border": "#545d68",
-    "table-head": "#2d333b", "code-bg": "#2d333b", "code-text": "#e6edf3", "muted": "#a3adb8",
+    "table-head": "#2d333b", "code-bg": "#2a3038", "code-text": "#e6edf3", "muted": "#a3adb8",
+    "code-border": "#3d444d",
     "mark": "#e3b341", "mark-text": "#1c1c1c",
     "find": "#35609c", "find-text": "#ffffff",
     "find-current": "#ff9632", "find-current-text": "#000000",
+    "code-comment": "#9198a1", "code-keyword": "#ff7b72", "code-string": "#a5d6ff",
+    "code-number": "#79c0ff", "code-function": "#d2a8ff", "code-type": "#ffa657",
+    "code-builtin": "#79c0ff", "code-meta": "#7ee787", "code-inserted": "#7ee787",
+    "code-deleted": "#ffa198", "code-prompt": "#9198a1",
+    "note-bg": "#1b2636", "note-border": "#4493f8", "tip-bg": "#1a2b22", "tip-border": "#3fb950",
+    "warning-bg": "#2d2616", "warning-border": "#d29922",
+    "danger-bg": "#301c1f", "danger-border": "#f85149",
 }
 # The window around the page: QPalette roles, for Fusion (see viewer.palette).
 LIGHT_WINDOW = {
