@@ -13,6 +13,15 @@ A term is lower case, accent-folded and Porter2-stemmed; CJK runs give
 overlapping bigrams (a lone CJK character stays a unigram); a few English stop
 words are dropped. Stems are cached, since a corpus repeats the same few
 thousand words millions of times.
+
+Mnemonic letters, as tldr pages write them, are part of their word: ``[c]reate``
+is the word "create", ``g[z]ip`` is "gzip", and the word's characters run from
+the first bracket to its last letter, so a match is marked whole. Only a single
+bracketed letter followed by more letters counts, so ``array[i]`` stays
+``array`` and ``i``:
+
+    >>> scan("[d]e[c]ompress g[z]ip")
+    [('decompress', 0, 14), ('gzip', 15, 21)]
 """
 
 from __future__ import annotations
@@ -27,7 +36,7 @@ from whoosh.lang.porter2 import stem as _porter2
 
 # Changing anything that alters the terms produced must bump this: indexes made
 # by an older analyzer are then rebuilt instead of silently mismatching queries.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2  # 2: mnemonic letters ("[c]reate") are part of their word
 
 # Short and uncontroversial: "us", "may", "will", "can" and "not" carry meaning
 # in an encyclopedia ("US policy", "May Fourth"), so unlike Whoosh we keep them.
@@ -51,6 +60,10 @@ _CJK_CHARS = (
 )
 # A word: letters and digits, with inner apostrophes ("China's"); no underscore.
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+# The same, where a letter may be a mnemonic: one letter in brackets, followed
+# by a letter ("[c]reate", "g[z]ip"). Used only for texts with a "[".
+_PIECE = r"(?:[^\W_]|\[[^\W\d_]\](?=[^\W\d_]))"
+_WORD_WITH_MNEMONICS = re.compile(f"{_PIECE}+(?:['\u2019]{_PIECE}+)*")
 _CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
 _CACHE_LIMIT = 200_000
 
@@ -103,18 +116,20 @@ def scan(text: str) -> Iterator[tuple[str, int, int]]:
     position, so a phrase query (analysed the same way) still lines up.
     """
     term_of = _STEMS.term
+    words = _WORD_WITH_MNEMONICS if "[" in text else _WORD
     if text.isascii():
         # The common case, kept free of the CJK checks below.
-        for match in _WORD.finditer(text):
-            term = term_of(match.group().lower())
+        for match in words.finditer(text):
+            word = match.group()
+            term = term_of((_unbracket(word) if "[" in word else word).lower())
             if term:
                 yield term, match.start(), match.end()
         return
-    for match in _WORD.finditer(text):
+    for match in words.finditer(text):
         word = match.group()
         start = match.start()
         if word.isascii() or not _CJK_RUN.search(word):
-            term = term_of(word.lower())
+            term = term_of((_unbracket(word) if "[" in word else word).lower())
             if term:
                 yield term, start, match.end()
             continue
@@ -133,7 +148,7 @@ def _latin_piece(word: str, begin: int, end: int, offset: int) -> Iterator[tuple
     piece = word[begin:end].strip("'\u2019")
     if piece:
         lead = word.index(piece, begin)
-        term = _STEMS.term(piece.lower())
+        term = _STEMS.term(_unbracket(piece).lower())
         if term:
             yield term, offset + lead, offset + lead + len(piece)
 
@@ -144,6 +159,11 @@ def _bigrams(run: str, offset: int) -> Iterator[tuple[str, int, int]]:
         return
     for i in range(len(run) - 1):
         yield run[i : i + 2], offset + i, offset + i + 2
+
+
+def _unbracket(word: str) -> str:
+    """A word without its mnemonic brackets: "[c]reate" -> "create"."""
+    return word.replace("[", "").replace("]", "")
 
 
 def term_of(word: str) -> str:
@@ -165,8 +185,12 @@ def raw_words(text: str) -> list[str]:
     """Every word of ``text`` in lower case; cheap (one regex pass in C).
 
     Collect these over many texts, then filter once with :func:`spelling_words`.
+    A mnemonic counts as its word: "[c]reate" is "create".
     """
-    return _WORD.findall(text.lower())
+    if "[" not in text:
+        return _WORD.findall(text.lower())
+    return [_unbracket(word) if "[" in word else word
+            for word in _WORD_WITH_MNEMONICS.findall(text.lower())]
 
 
 def spelling_words(candidates: Iterable[str]) -> set[str]:
@@ -247,4 +271,42 @@ class SectionAnalyzer(Tokenizer):  # type: ignore[misc]  # whoosh is untyped
             token.pos = pos
             token.startchar = start_char + start
             token.endchar = start_char + end
+            yield token
+
+
+def name_key(text: str) -> str:
+    """What a title is as a name: its words as written, lower case and
+    accent-folded. A query whose name key is a section title's is that title:
+    "Error Handling" and "error-handling" give "error handling"; "errors
+    handling" does not, nor does "gh" for "gh at" (stop words count here).
+    """
+    return " ".join(fold(word) if not word.isascii() else word for word in raw_words(text))
+
+
+class NameAnalyzer(Tokenizer):  # type: ignore[misc]  # whoosh is untyped
+    """The name field's: one term per line of a title, its :func:`name_key`.
+
+    Whoosh pickles the schema (and so this object) into the index: it must stay
+    importable under this name and hold no state of its own.
+    """
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NameAnalyzer)
+
+    def __hash__(self) -> int:
+        return hash(NameAnalyzer)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token.boost = 1.0
+        token.stopped = False
+        names = [value] if not tokenize else \
+            [key for key in map(name_key, value.split("\n")) if key]
+        for pos, name in enumerate(names, start_pos):
+            token.text = token.original = name
+            token.pos = pos
+            token.startchar, token.endchar = start_char, start_char + len(value)
             yield token

@@ -88,7 +88,7 @@ class SectionDocument:
 
     def fields(self) -> dict[str, str]:
         return {"id": self.id, "article": self.article, "title": self.title,
-                "path": PATH_SEPARATOR.join(self.path), "body": self.body}
+                "path": PATH_SEPARATOR.join(self.path), "body": self.body, "name": self.title}
 
 
 def section_documents(article: Article) -> list[SectionDocument]:

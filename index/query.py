@@ -37,7 +37,7 @@ from whoosh.fields import Schema
 from whoosh.matching import binary, mcore, wrappers
 from whoosh.qparser import syntax
 
-from index.analysis import MAX_WORD, term_of
+from index.analysis import MAX_WORD, name_key, term_of
 from index.counting import LiveStats
 from index.schema import SEARCH_FIELDS
 from index.spelling import MAX_QUERY_CHARS, OPERATORS, QUERY_WORD, Vocabulary
@@ -49,6 +49,11 @@ MIN_PREFIX = 3  # shorter prefixes expand over titles only
 EXPANSIONS = 8  # most frequent terms a prefix, wildcard or fuzzy word stands for
 EXPANSION_POSTINGS_MIN = 1000  # sections an expansion may cover (or a tenth of them all)
 ALL_WORDS_BOOST = 1000.0
+# A section whose title is the query (its name) scores this and more, which no
+# section without it reaches: BM25 gives a term at most about 25 at a million
+# sections, so a query of the few words a title has stays far below, even
+# times ALL_WORDS_BOOST.
+NAME_BOOST = 1e7
 COMMON_SHARE = 0.25  # of the sections: a word in more is "common" (see ranked())
 COMMON_FROM = 1000  # sections: below this, no word is treated as common
 _FIELDS_IN_QUERIES = ("title", "body", "path")
@@ -100,6 +105,24 @@ class _Group(syntax.GroupNode):  # type: ignore[misc]  # whoosh is untyped
         if excluded:
             found = excluding(found, wq.Or(excluded) if len(excluded) > 1 else excluded[0])
         return found
+
+
+def named(q: Any, text: str) -> Any:
+    """``q``, and first of all the sections whose title is ``text`` (see
+    :func:`index.analysis.name_key`): a command's page for its name, a chapter
+    for its title, above pages that only mention them."""
+    key = name_key(text)
+    if not key:
+        return q
+    name = wq.Term("name", key, boost=NAME_BOOST)
+    # A title of stop words only ("as", a command) has no other terms to find.
+    return name if q is wq.NullQuery else wq.Or([name, q]).normalize()
+
+
+def _plain_words(text: str) -> bool:
+    """Whether ``text`` is words only, without any of the query language."""
+    return not any(char in '"*?~:()' for char in text) \
+        and not any(token in OPERATORS for token in text.split())
 
 
 def excluding(wanted: Any, unwanted: Any) -> Any:
@@ -163,7 +186,7 @@ class QueryCompiler:
                 logger.debug("query %r did not parse: %s", text, error)
             else:
                 if parsed is not wq.NullQuery and positive_terms(parsed):
-                    return parsed, False
+                    return (named(parsed, text) if _plain_words(text) else parsed), False
         return self.plain(text, stats, vocabulary), True
 
     def plain(self, text: str, stats: LiveStats, vocabulary: Vocabulary) -> Any:
@@ -174,7 +197,7 @@ class QueryCompiler:
             return wq.NullQuery
         try:
             parsed = self.parser.parse(" ".join(words))
-            return _Expander(stats, vocabulary).expand(parsed).normalize()
+            return named(_Expander(stats, vocabulary).expand(parsed).normalize(), text)
         except Exception as error:  # words alone always parse; never fail a search on it
             logger.warning("plain words %r did not parse: %s", words, error)
             return wq.NullQuery

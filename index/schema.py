@@ -6,6 +6,8 @@
              (stored, boosted)
     path     the heading trail (stored, searchable as ``path:word``)
     body     the section's own plain text (stored, for snippets)
+    name     the title again, each line as one term (its words as written), so
+             that a query that is a section's title finds it first
 
 The words as written, for "did you mean" and prefix/fuzzy expansion, are kept
 beside the index (``words.txt``) rather than in it: as a field they doubled the
@@ -24,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import content
-from index.analysis import ANALYZER_VERSION, SectionAnalyzer
+from index.analysis import ANALYZER_VERSION, NameAnalyzer, SectionAnalyzer
 
-SCHEMA_VERSION = 3  # 2: words.txt holds counts; 3: titles stored, counts of live sections
+SCHEMA_VERSION = 4  # 2: words.txt counts; 3: titles stored, live counts; 4: name
 # The code that decides what text a section has: when any of it changes, the
 # text in an index may be stale, so the index is rebuilt.
 _TEXT_SOURCES = [Path(content.__file__).parent / name
@@ -81,4 +83,6 @@ def make_schema() -> Any:
         # posting block a third bigger to build and to read, while finding the
         # matches in the ten stored bodies of a page of hits costs < 1 ms.
         body=fields.TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        # Unscored (each match weighs 1): see NAME_BOOST in index.query.
+        name=fields.ID(analyzer=NameAnalyzer()),
     )

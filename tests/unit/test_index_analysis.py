@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from index.analysis import (
+    NameAnalyzer,
     SectionAnalyzer,
     match_spans,
+    name_key,
     raw_words,
     scan,
     spelling_words,
@@ -84,3 +86,34 @@ def test_spelling_words_are_words_as_written() -> None:
     found = spelling_words(raw_words("Deng Xiaoping's reforms of 1978 in 七千人大会 the"))
     assert {"deng", "xiaoping", "reforms"} <= found
     assert not found & {"the", "1978", "xiaop", "七千人大会"}
+
+
+def test_mnemonic_letters_are_part_of_their_word() -> None:
+    text = "[c]reate, [d]e[c]ompress with g[z]ip, E[x]trahiere"
+    found = [(term, text[start:end]) for term, start, end in scan(text)]
+    assert found == [(term_of("create"), "[c]reate"), (term_of("decompress"), "[d]e[c]ompress"),
+                     ("gzip", "g[z]ip"), (term_of("extrahiere"), "E[x]trahiere")]
+    assert terms(text) == terms("create, decompress with gzip, Extrahiere")
+    assert [text[s:e] for s, e in match_spans(text, {term_of("create"), "gzip"})] == \
+        ["[c]reate", "g[z]ip"]
+
+
+def test_brackets_that_are_no_mnemonics_keep_words_apart() -> None:
+    assert terms("array[i] and matrix[i][j]") == ["array", "i", "matrix", "i", "j"]
+    assert terms("{{[-C|--directory]}}") == ["c", term_of("directory")]
+    assert terms("[C] alone") == ["c", "alon"]
+    assert terms("argv[1]") == ["argv", "1"]
+
+
+def test_raw_words_read_a_mnemonic_as_its_word() -> None:
+    assert raw_words("[c]reate a g[z]ip file[s]") == ["create", "a", "gzip", "file", "s"]
+    assert spelling_words(raw_words("[d]e[c]ompress")) == {"decompress"}
+
+
+def test_a_name_is_the_title_as_written() -> None:
+    assert name_key("Error Handling") == name_key("error-handling") == "error handling"
+    assert name_key("errors handling") != name_key("Error handling")
+    assert name_key("gh at") == "gh at"  # stop words count in a name
+    assert name_key("Café") == "cafe"
+    names = [token.text for token in NameAnalyzer()("Tar\naa-complain\n\n")]
+    assert names == ["tar", "aa complain"]

@@ -323,3 +323,81 @@ def test_searches_from_many_threads_agree(many: Searcher) -> None:
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+# Search on real pages: names, titles, mnemonic letters
+
+
+TLDR_LIKE = {
+    "tar.md": "# tar\n\n> Archiving utility.\n\n- [c]reate an archive from files:\n\n"
+              "`tar cf {{target.tar}} {{file1 file2}}`\n\n- E[x]tract an archive:\n\n"
+              "`tar xf {{source.tar}} {{[-C|--directory]}} {{directory}}`\n",
+    "gtar.md": "# gtar\n\n> This command is an alias of GNU `tar`.\n\n"
+               "- View documentation for the original command:\n\n`tldr tar`\n",
+    "tar-split.md": "# tar-split\n\n> Split a tar archive: tar in, tar out.\n\n"
+                    "- Split a tar:\n\n`tar-split {{archive.tar}}`\n",
+    "gzip.md": "# gzip\n\n> Compress files; often with tar, as in `tar czf`.\n\n"
+               "- [d]e[c]ompress a file:\n\n`g[z]ip -d {{file.gz}}`\n\n"
+               "- Compress a tar archive:\n\n`tar czf {{out.tar.gz}} {{in}}`\n",
+    "as.md": "# as\n\n> Portable GNU assembler.\n\n- Assemble a file:\n\n`as {{file.s}}`\n",
+    "book.md": "# The Book\n\nAbout error handling, error handling and more error handling: "
+               "errors are handled.\n\n## Error handling\n\nShort.\n\n"
+               "## Handling errors well\n\nError handling again, error handling.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    home = tmp_path_factory.mktemp("pages-home")
+    root = write_library(tmp_path_factory.mktemp("pages"), TLDR_LIKE)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ENCYCLOPEDIA_HOME", str(home))
+        searcher = open_index(load_library(root))
+    yield searcher
+    searcher.close()
+
+
+def test_a_page_named_as_the_query_comes_before_pages_that_mention_it(pages: Searcher) -> None:
+    found = ids(pages, "tar")
+    assert found[0] == "tar#tar"
+    assert {"gtar#gtar", "tar-split#tar-split", "gzip#gzip"} <= set(found)
+    assert ids(pages, "TAR")[0] == "tar#tar"
+    assert ids(pages, "tar-split")[0] == "tar-split#tar-split"
+
+
+def test_a_section_titled_as_the_query_comes_first(pages: Searcher) -> None:
+    assert ids(pages, "error handling")[0] == "book#error-handling"
+    assert ids(pages, "Error Handling")[0] == "book#error-handling"
+    # Not the title: the words rank as usual.
+    assert ids(pages, "errors handling")[0] != "book#error-handling"
+
+
+def test_a_command_named_by_a_stop_word_is_found(pages: Searcher) -> None:
+    assert ids(pages, "as") == ["as#as"]
+
+
+def test_mnemonic_letters_are_searched_as_their_words(pages: Searcher) -> None:
+    assert "tar#tar" in ids(pages, "create")
+    assert "tar#tar" in ids(pages, "extract")
+    assert ids(pages, "decompress") == ["gzip#gzip"]
+    assert "gzip#gzip" in ids(pages, "decomp*")
+    results = pages.search("create archive", 5)
+    assert results.hits[0].id == "tar#tar"
+    assert "<mark>[c]reate</mark> an <mark>archive</mark>" in results.hits[0].snippet
+    page = "- [c]reate an archive, then g[z]ip it"
+    assert [page[s:e] for s, e in match_spans(page, results.terms)] == ["[c]reate", "archive"]
+    assert pages.search("gzpi", 5).suggestion == "gzip"
+    assert pages.search("decompres", 5).suggestion == "decompress"
+
+
+def test_words_of_text_edited_away_are_no_longer_offered(tmp_path: Path) -> None:
+    root = write_library(tmp_path / "lib", {"a.md": "# A\n\nXylophones here.\n",
+                                            "b.md": "# B\n\nNothing.\n"})
+    with open_index(load_library(root)) as searcher:
+        assert searcher.search("xylophone", 5).suggestion is None
+        assert ids(searcher, "xylo*") == ["a#a"]
+    (root / "a.md").write_text("# A\n\nXylitol here.\n", encoding="utf-8")
+    with open_index(load_library(root)) as searcher:
+        assert ids(searcher, "xylo*") == []
+        assert searcher.search("xylophone", 5).suggestion is None  # not "xylophones"
+        assert searcher.search("xylitl", 5).suggestion == "xylitol"
