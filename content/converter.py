@@ -17,7 +17,8 @@ The extensions, and why:
 - ``admonition`` (``!!! note``), ``pymdownx.details`` (``??? note``), and
   ``github-callouts`` (``> [!NOTE]``, which mdBook renders too); MkDocs libraries
   also get ``callouts`` (a ``NOTE:`` paragraph), as mkdocs.yml files ask for it;
-- ``pymdownx.tilde``: ``~~struck~~``, as in GitHub and mdBook (no subscripts).
+- ``pymdownx.tilde``: ``~~struck~~``, and ``pymdownx.tasklist``: ``- [x] done``, as in
+  GitHub and mdBook (no subscripts; the sanitizer draws the check boxes as ☐ and ☑).
 
 mdBook and plain folders are CommonMark: their text is first rewritten by
 :mod:`content.commonmark` so that Python-Markdown nests it the same way.
@@ -51,6 +52,7 @@ _BLOCK_EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists
 _FLAVOUR_EXTENSIONS = {"mkdocs": ["callouts"]}
 _CONFIGS: dict[str, dict[str, Any]] = {
     "pymdownx.tilde": {"subscript": False},
+    "pymdownx.tasklist": {"custom_checkbox": False},
     "pymdownx.highlight": {"use_pygments": True, "noclasses": False, "guess_lang": False,
                            "css_class": "highlight"},
 }
@@ -67,7 +69,7 @@ def markdown_for(flavour: Flavour, highlight: bool, extensions: list[Any] | None
     escaped (the outline, which never shows them).
     """
     chosen: list[Any] = [*_BLOCK_EXTENSIONS, *_FLAVOUR_EXTENSIONS.get(flavour.name, []),
-                         "pymdownx.tilde", "pymdownx.highlight", _Fences(
+                         "pymdownx.tilde", "pymdownx.tasklist", "pymdownx.highlight", _Fences(
                              relaxed_headers=True,
                              custom_fences=[{"name": "*", "class": "", "format": _code_block,
                                              "validator": _validate}]),

@@ -67,9 +67,15 @@ class _Sanitizer(HTMLParser):
                 self.dropped_at = (self.getpos(), self.get_starttag_text() or "")
             self.dropping += 1
             return
-        if self.dropping or tag not in ALLOWED_TAGS:
+        if self.dropping:
             return
         values = {name: value or "" for name, value in attrs}
+        if tag == "input" and values.get("type") == "checkbox":
+            # A task list's box (QTextBrowser has no form controls): drawn as a character.
+            self.out.append("\u2611" if "checked" in values else "\u2610")
+            return
+        if tag not in ALLOWED_TAGS:
+            return
         if tag == "img" and not safe_source(values.get("src", "")):
             # Keep the image's place and description, never its remote content.
             label = values.get("alt") or "image"

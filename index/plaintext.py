@@ -7,7 +7,8 @@ use only paragraphs, headings, lists, tables, quotes, fenced code, emphasis
 with asterisks, code spans and links. For those, this module reads the same
 text from the source, about ten times faster. Anything else (raw HTML,
 entities, escapes, underscores, footnotes, reference links, attribute and
-definition lists, indented code, admonitions and callouts, strikethrough, a
+definition lists, indented code, admonitions and callouts, strikethrough, task
+lists, a
 list or quote inside a paragraph, a heading the outline did not read line by
 line) goes to ``section_texts``; a property test holds the two to the same output.
 
@@ -31,7 +32,7 @@ from content.render import section_texts as rendered_section_texts
 
 # Anything that needs the real renderer, anywhere outside a heading line or code.
 _NOT_SIMPLE = re.compile(r"[<&\\\t_]|\[\^|\[!|\]\s*:|\]\s*\[|\[TOC\]|\{\s*[:#.]|~~|^ {4}|^ {0,3}:"
-                         r"|^(?:!!!|\?\?\?)|^(?:> ?)*[A-Z]{2,}:(?:[ ]|$)",
+                         r"|^(?:!!!|\?\?\?)|^(?:> ?)*[A-Z]{2,}:(?:[ ]|$)|\[[ xX]\]",
                          re.MULTILINE)
 _FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _SETEXT_UNDERLINE = re.compile(r"^(=+|-+)[ \t]*$")

@@ -214,6 +214,13 @@ def test_admonitions_and_callouts_are_boxes_with_a_title(source: str, flavour: F
     assert "<p>Body text.</p>" in html and "<div" not in html and "<details" not in html
 
 
+def test_task_lists_and_strikethrough_as_in_github_and_mdbook() -> None:
+    html = page_of("- [ ] to do\n- [x] done\n\n~~struck~~ and H~2~O\n", MDBOOK)
+    assert "<li class=\"task-list-item\">\u2610 to do</li>" in html
+    assert "<li class=\"task-list-item\">\u2611 done</li>" in html
+    assert "<del>struck</del> and H~2~O" in html and "<input" not in html
+
+
 def test_a_paragraph_starting_note_is_a_box_only_in_mkdocs() -> None:
     assert "box" not in page_of("NOTE: Body text.\n", MDBOOK)
 
