@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 BUILTIN_ARTICLES = Path(__file__).resolve().parent / "articles"
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 UTF8_BOM = b"\xef\xbb\xbf"  # dropped by hand: the utf-8-sig codec costs an import
-CACHED_FROM = 16  # files: from this many, outlines come from content.outlines' cache
+CACHED_FROM = 2  # files: from this many, outlines come from content.outlines' cache
 # The kinds of library (Library.kind).
 MDBOOK_LIBRARY, MKDOCS_LIBRARY, FOLDER_LIBRARY, FILE_LIBRARY = "mdbook", "mkdocs", "folder", "file"
 
@@ -334,7 +334,7 @@ def _read_articles(layout: Layout,
     if len(files) >= CACHED_FROM:  # a big library: outlines from the cache where unchanged
         from content.outlines import OutlineCache
 
-        cache = OutlineCache(layout.root)
+        cache = OutlineCache(layout.root, layout.flavour)
     for slug, file in files:
         try:
             if cache is not None:
@@ -500,7 +500,7 @@ def read_outline(file: Path, flavour: Flavour = PLAIN,
     """What the outline pass finds in ``file``, and the text it read. Raises OSError
     if it cannot be read."""
     source = read_source(file, book_root, flavour)
-    return outline(source.text), source
+    return outline(source.text, flavour), source
 
 
 def decode(raw: bytes, file: Path) -> tuple[str, str | None]:
@@ -519,7 +519,7 @@ def decode(raw: bytes, file: Path) -> tuple[str, str | None]:
 
 def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None,
                   flavour: Flavour = PLAIN) -> Article:
-    found = outline(source)
+    found = outline(source, flavour)
     digest = fingerprint(raw if raw is not None else source.encode())
     return article_from_outline(slug, path, found.meta, found.headings, digest, found.body,
                                 flavour)

@@ -1,9 +1,10 @@
 """A big library's outlines, cached on disk, so that it opens without reading every file.
 
 Before its first paint the window needs each article's title and headings, not
-its text. For a library of ``CACHED_FROM`` files or more (a smaller one is read
-whole: as fast, and always fresh), :func:`load_library` keeps what the outline
-pass found in each file here, with the file's size, times and inode: a file
+its text. For a library of ``CACHED_FROM`` files or more (one file is read whole:
+as fast, and always fresh), :func:`load_library` keeps what the outline pass
+found in each file here (a file the fast pass is not sure of costs Python-Markdown's
+own parser, about 150 ms for the first in a process), with the file's size, times and inode: a file
 whose ``stat`` differs in any of them is read again. An article whose outline
 came from here reads its file only when its text is wanted.
 
@@ -30,7 +31,7 @@ from typing import Any
 from content.files import atomic_write
 from content.flavour import PLAIN, Flavour
 from content.library import Article, article_from_outline, code_stamp, read_outline
-from content.parse import Heading
+from content.parse import OUTLINE_FILES, Heading
 from content.places import cache_dir, library_key
 
 logger = logging.getLogger(__name__)
@@ -42,8 +43,12 @@ VERSION = 2  # 2: several warnings; the stamps of included files
 class OutlineCache:
     """The outlines of one library's files, by slug."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, flavour: Flavour = PLAIN) -> None:
         self.path = cache_dir() / "outlines" / f"{library_key(root)}.json"
+        # Outlines from another version of the outline pass, or read another way (an
+        # mdBook's text is read as CommonMark, an MkDocs site's as Python-Markdown),
+        # are not ours to reuse.
+        self._stamp = f"{code_stamp(*OUTLINE_FILES)}:{flavour.key()}"
         self._known = self._load()
         self._now: dict[str, list[Any]] = {}  # this reading's entries: what save() writes
         self._changed = False
@@ -81,7 +86,7 @@ class OutlineCache:
         """Write the outlines read, if any changed or a file went away."""
         if not self._changed and self._now.keys() == self._known.keys():
             return
-        document = {"format": FORMAT, "version": VERSION, "parser": _parser_stamp(),
+        document = {"format": FORMAT, "version": VERSION, "parser": self._stamp,
                     "files": self._now}
         try:
             atomic_write(self.path, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
@@ -96,7 +101,7 @@ class OutlineCache:
         except (OSError, ValueError):  # none yet, or damaged: every file is read
             return {}
         if not isinstance(document, dict) or document.get("format") != FORMAT \
-                or document.get("version") != VERSION or document.get("parser") != _parser_stamp():
+                or document.get("version") != VERSION or document.get("parser") != self._stamp:
             return {}
         files = document.get("files")
         return files if isinstance(files, dict) else {}
@@ -140,7 +145,3 @@ def _article(slug: str, file: Path, entry: list[Any], flavour: Flavour,
         found.append(Heading(level, title, anchor, line))
     return article_from_outline(slug, file, meta, found, digest, None, flavour, book_root)
 
-
-def _parser_stamp() -> str:
-    """Outlines from another version of the outline pass are not ours to reuse."""
-    return code_stamp("parse.py")

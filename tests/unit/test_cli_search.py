@@ -63,8 +63,10 @@ def test_index_json_reports_the_work_done(tmp_path: Path) -> None:
     first = encyclopedia("index", "--content", str(root), "--json")
     assert first.returncode == 0, first.stderr
     stats = json.loads(first.stdout)
-    assert list(stats) == ["articles", "sections", "added", "updated", "removed", "seconds"]
+    assert list(stats) == ["articles", "sections", "added", "updated", "removed", "seconds",
+                           "skipped"]
     assert [stats[k] for k in ("articles", "sections", "added")] == [2, 3, 3]
+    assert stats["skipped"] == []
     assert first.stderr == ""  # no progress bar when stderr is not a terminal
     again = json.loads(encyclopedia("index", "--content", str(root), "--json").stdout)
     assert (again["added"], again["updated"], again["removed"]) == (0, 0, 0)
