@@ -572,16 +572,15 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
             essential = self._choose(minquality)
             if essential is None:
                 return mcore.NullMatcher()
+            # It stays where it is (a compound above it relies on that: its
+            # sides stand on the same section); the new lists count from the
+            # next section on.
             self._minimum = minquality
             self._weak_bound = sum(self._with_factor[i] * self._maximum(i)
                                    for i, found in enumerate(self._lists)
                                    if found.is_active() and i not in essential)
-            if essential != self._essential:
-                self._essential = essential
-                self._weak = [i for i in range(len(self._lists)) if i not in essential]
-                self._settle(self._id)
-                if self._id < 0:
-                    return mcore.NullMatcher()
+            self._essential = essential
+            self._weak = [i for i in range(len(self._lists)) if i not in essential]
         return self
 
     def _choose(self, minquality: float) -> list[int] | None:

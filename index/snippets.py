@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 
-from index.analysis import scan
+from index.analysis import find_terms
 
 SNIPPET_CHARS = 200
 ELLIPSIS = "\u2026"
@@ -23,7 +23,7 @@ Span = tuple[int, int, str]  # start, end, term
 
 def spans(body: str, terms: frozenset[str]) -> list[Span]:
     """Where the terms occur in ``body``, in order (analysed as the index does)."""
-    return [(start, end, term) for term, start, end in scan(body) if term in terms]
+    return [(start, end, term) for term, start, end in find_terms(body, terms)]
 
 
 def snippet(body: str, spans: list[Span], width: int = SNIPPET_CHARS) -> str:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from index.analysis import (
     NameAnalyzer,
     SectionAnalyzer,
+    find_terms,
     match_spans,
     name_key,
     raw_words,
@@ -117,3 +121,21 @@ def test_a_name_is_the_title_as_written() -> None:
     assert name_key("Café") == "cafe"
     names = [token.text for token in NameAnalyzer()("Tar\naa-complain\n\n")]
     assert names == ["tar", "aa complain"]
+
+
+PIECES = ["run", "Running", "famines", "Ärger", "éclair", "İstanbul", "ﬁne", "China's", "skies",
+          "dying", "[c]reate", "g[z]ip", "array[i]", "七千人大会", "人", "1960s", "ŒUVRE", "ß",
+          "the", "Yes", "y", " ", " ", "\n", ", ", "-", "'", "[", "]", "_"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=30),
+       extra=st.lists(st.text(min_size=1, max_size=3), max_size=3), data=st.data())
+def test_finding_wanted_terms_equals_filtering_every_term(
+        pieces: list[str], extra: list[str], data: st.DataObject) -> None:
+    text = "".join(pieces)
+    every = list(scan(text))
+    present = sorted({term for term, _, _ in every})
+    wanted = set(data.draw(st.lists(st.sampled_from(present), unique=True)) if present else [])
+    wanted |= set(extra)
+    assert list(find_terms(text, wanted)) == [found for found in every if found[0] in wanted]

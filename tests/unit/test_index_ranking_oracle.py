@@ -47,10 +47,12 @@ WORDS = ["clone", "cloned", "cloning", "clones", "clock", "repository", "reposit
          "branch", "branches", "merge", "merged", "commit", "commits", "committed", "common",
          "create", "created", "delta", "decompress", "compress", "directory", "file", "files",
          "system", "user", "option", "run", "running"]
+# Written in pages only: mnemonic letters, as tldr pages have them.
+MNEMONICS = ["[c]reate", "g[z]ip", "[d]e[c]ompress", "[a]rchive"]
 KS = (1, 2, 3, 5, 10)
 
 word = st.sampled_from(WORDS)
-text = st.lists(word, min_size=0, max_size=24).map(" ".join)
+text = st.lists(word | st.sampled_from(MNEMONICS), min_size=0, max_size=24).map(" ".join)
 title = st.lists(word, min_size=1, max_size=3).map(" ".join)
 
 
@@ -266,6 +268,8 @@ def answer(searcher: Searcher, query: str) -> Answer:
        asked=st.lists(queries(), min_size=4, max_size=10), data=st.data())
 def test_top_k_heads_the_exhaustive_ranking_and_history_changes_nothing(
         final: dict[str, str], other: str, asked: list[str], data: st.DataObject) -> None:
+    titles = [source.split("\n", 1)[0].lstrip("# ") for source in final.values()]
+    asked = [*asked, data.draw(st.sampled_from(titles), label="a page's title")]
     with library_by("fresh", final, data) as searcher:
         expected = {query: answer(searcher, query) for query in asked}
     with library_by(other, final, data) as searcher:
@@ -307,7 +311,7 @@ def test_two_writer_processes_answer_as_one(tmp_path: Path) -> None:
              f"{' '.join(rng_words[n:n + 20])}\n\n"
              + "".join(f"## {WORDS[(n + k) % len(WORDS)]}\n\n"
                        f"{' '.join(rng_words[n + k:n + k + 12])}\n\n" for k in range(4))
-             for n in range(40)}
+             for n in range(60)}
     asked = ["clone repository", "tar gzip", '"merge commit"', "arch*", "title:branch",
              "comit~", "file NOT user", "delta OR target"]
     expected = {}
@@ -325,7 +329,8 @@ def test_two_writer_processes_answer_as_one(tmp_path: Path) -> None:
                             timeout=120, env=dict(os.environ))
     assert result.returncode == 0, result.stderr
     with open_index(load_library(root)) as searcher:
-        assert len(segments(searcher)) == 2
+        # Usually one segment per writer; a quick one may take every batch.
+        assert sum(live for _, live in segments(searcher)) == len(files) * 5
         for query in asked:
             assert answer(searcher, query) == expected[query], query
 
