@@ -27,6 +27,7 @@ import collections
 import fnmatch
 import logging
 import re
+import sys
 from itertools import pairwise
 from typing import Any
 
@@ -413,14 +414,16 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
 
     It prunes as MaxScore does, knowing that "every word" needs every word.
     Each list (a term, or any other part) has two bounds on what it can add to
-    a section's score: with every word (``_with``) and without (``_alone``,
-    zero for a word that counts only with the others). A section with every
-    word holds the rarest word (the "driver"); one without it gets only
-    ``_alone`` bounds. Ordered by bound, the longest run of weakest lists whose
-    bounds together cannot reach the minimum need not be walked: only
-    sections of the other lists are visited, and the weak lists are skipped
-    to for those. With the minimum set by sections that have every word in
-    their titles, a common word's long body list is no longer walked.
+    a section's score: with every word, and without (zero for a word that
+    counts only with the others). Ordered by bound, the longest run of weakest
+    lists whose bounds together stay below the minimum need not be walked.
+    So a section is a candidate if it is in a list whose bound without every
+    word still counts (walked as a union), or if it has every word (found by
+    leapfrogging the words, as an AND does, or, when that is cheaper, walked
+    as the union of the lists whose bound with every word still counts). The
+    other lists are only skipped to, for a candidate that may still reach the
+    minimum. With the minimum set by sections that have every word in their
+    titles, a common word's long body list is no longer walked.
     """
 
     @classmethod
@@ -466,10 +469,15 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
         self._id = -1
         self._score = 0.0
         self._minimum = 0.0
-        self._weak_bound = 0.0  # what the lists left out of the walk can add at most
-        self._essential = self._choose(0) or []
-        self._weak = [i for i in range(len(lists)) if i not in self._essential]
-        self._settle(0)
+        # The walk: lists walked as a union; whether sections with every word
+        # are found by leapfrogging the words; the lists only skipped to, and
+        # the most they can add together.
+        self._union: list[int] = []
+        self._leapfrog = False
+        self._weak: list[int] = []
+        self._weak_bound = 0.0
+        if self._plan(0):
+            self._settle(0)
 
     # Where it stands
 
@@ -485,12 +493,7 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
     def next(self) -> bool:
         if self._id < 0:
             raise mcore.ReadTooFar
-        current = self._id
-        for i in self._essential:
-            found = self._lists[i]
-            if found.is_active() and found.id() == current:
-                found.next()
-        self._settle(current + 1)
+        self._settle(self._id + 1)
         return False
 
     def skip_to(self, target: int) -> None:
@@ -500,37 +503,32 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
             self._settle(target)
 
     def _settle(self, target: int) -> None:
-        """Move to the first section from ``target`` on that an essential list holds,
-        that the whole matches and that may reach the minimum; score it.
+        """Move to the first candidate from ``target`` on that the whole matches
+        and that may reach the minimum; score it.
 
-        A candidate's essential lists give its score from them; if that and the
-        bounds of the weak lists together cannot reach the minimum, the weak
+        A candidate's walked lists give its score from them; if that and the
+        bound of the weak lists together cannot reach the minimum, the weak
         lists are not consulted at all (MaxScore's second saving).
         """
-        lists, essential, factors = self._lists, self._essential, self._with_factor
-        minimum = self._minimum
+        lists, factors, minimum = self._lists, self._with_factor, self._minimum
+        walked = self._union if not self._leapfrog else \
+            sorted(set(self._union).union(*self._words))
         while True:
-            current = -1
-            for i in essential:
-                found = lists[i]
-                if not found.is_active():
-                    continue
-                at = found.id()
-                if at < target:
-                    _skip_to(found, target)
-                    if not found.is_active():
-                        continue
-                    at = found.id()
-                if current < 0 or at < current:
-                    current = at
+            current = self._candidate(target)
             if current < 0:
                 self._id = -1
                 return
             scores: dict[int, float] = {}
             reach = self._weak_bound
-            for i in essential:
+            for i in walked:
                 found = lists[i]
-                if found.is_active() and found.id() == current:
+                if not found.is_active():
+                    continue
+                if found.id() < current:  # a word's list the leapfrog left behind
+                    _skip_to(found, current)
+                    if not found.is_active():
+                        continue
+                if found.id() == current:
                     scores[i] = score = found.score()
                     reach += factors[i] * score
             if not minimum or reach >= minimum:
@@ -540,9 +538,56 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
                     return
             target = current + 1
 
+    def _candidate(self, target: int) -> int:
+        """The first candidate from ``target`` on (-1: none left)."""
+        lists = self._lists
+        first = _NONE
+        for i in self._union:
+            found = lists[i]
+            if not found.is_active():
+                continue
+            at = found.id()
+            if at < target:
+                _skip_to(found, target)
+                if not found.is_active():
+                    continue
+                at = found.id()
+            first = min(first, at)
+        if self._leapfrog:
+            first = min(first, self._every_word(target, first))
+        return first if first < _NONE else -1
+
+    def _every_word(self, target: int, limit: int) -> int:
+        """The first section from ``target`` on, up to ``limit``, that has every
+        word; lists are never skipped past ``limit``, whose scores the
+        candidate there may need."""
+        lists = self._lists
+        while target <= limit:
+            latest = target
+            for word in self._words:
+                earliest = _NONE
+                for i in word:
+                    found = lists[i]
+                    if not found.is_active():
+                        continue
+                    at = found.id()
+                    if at < target:
+                        _skip_to(found, target)
+                        if not found.is_active():
+                            continue
+                        at = found.id()
+                    earliest = min(earliest, at)
+                if earliest == _NONE:
+                    return _NONE  # a word is used up: no section has them all
+                latest = max(latest, earliest)
+            if latest == target:
+                return target
+            target = latest
+        return _NONE
+
     def _total(self, docnum: int, scores: dict[int, float]) -> float | None:
-        """The section's score, given those of its essential lists; None if the
-        whole does not match it."""
+        """The section's score, given those of its walked lists; None if the whole
+        does not match it."""
         for i in self._weak:
             found = self._lists[i]
             if found.is_active() and found.id() < docnum:
@@ -569,37 +614,40 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
         if self._id < 0:
             return mcore.NullMatcher()
         if minquality and minquality != self._minimum:
-            essential = self._choose(minquality)
-            if essential is None:
-                return mcore.NullMatcher()
             # It stays where it is (a compound above it relies on that: its
-            # sides stand on the same section); the new lists count from the
+            # sides stand on the same section); the new walk starts from the
             # next section on.
+            if not self._plan(minquality):
+                return mcore.NullMatcher()
             self._minimum = minquality
-            self._weak_bound = sum(self._with_factor[i] * self._maximum(i)
-                                   for i, found in enumerate(self._lists)
-                                   if found.is_active() and i not in essential)
-            self._essential = essential
-            self._weak = [i for i in range(len(self._lists)) if i not in essential]
         return self
 
-    def _choose(self, minquality: float) -> list[int] | None:
-        """The lists whose sections may still reach ``minquality`` (None: no section
-        can). Every such section is in one of them."""
+    def _plan(self, minquality: float) -> bool:
+        """Choose the walk for sections that may reach ``minquality``; False if none can."""
         lists = self._lists
         active = [i for i, found in enumerate(lists) if found.is_active()]
         maxima = {i: self._maximum(i) for i in active}
         alone = {i: self._alone_factor[i] * maxima[i] for i in active}
-        chosen = set(_strong([i for i in active if self._alone_factor[i]], alone, minquality))
+        union = set(_strong([i for i in active if self._alone_factor[i]], alone, minquality))
+        leapfrog = False
         present = [[i for i in word if lists[i].is_active()] for word in self._words]
         if present and all(present):
             with_all = {i: self._with_factor[i] * maxima[i] for i in active}
             strong = _strong(active, with_all, minquality)
             if strong:
-                driver = min(present, key=lambda word: sum(self._sizes[i] for i in word))
-                chosen.update(min(driver, strong,
-                                  key=lambda some: sum(self._sizes[i] for i in some)))
-        return sorted(chosen) if chosen else None
+                # Leapfrogging costs about the rarest word's sections.
+                rarest = min(sum(self._sizes[i] for i in word) for word in present)
+                if rarest <= sum(self._sizes[i] for i in strong):
+                    leapfrog = True
+                else:
+                    union.update(strong)
+        if not union and not leapfrog:
+            return False
+        self._union, self._leapfrog = sorted(union), leapfrog
+        walked = union.union(*present) if leapfrog else union
+        self._weak = [i for i in active if i not in walked]
+        self._weak_bound = sum(self._with_factor[i] * maxima[i] for i in self._weak)
+        return True
 
     def _maximum(self, i: int) -> float:
         try:
@@ -620,6 +668,9 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
 
     def reset(self) -> None:
         raise NotImplementedError("a _Sum is not reset")
+
+
+_NONE = sys.maxsize  # no section
 
 
 def _skip_to(found: Any, target: int) -> None:
