@@ -14,7 +14,11 @@ Whatever does not parse cleanly (an open quote, ``((``, a lone operator,
 ``title:`` with nothing after it, a lone ``*``, a long paste) is read as plain
 words instead. Nothing here is unbounded: at most 32 plain words, and a prefix,
 wildcard or fuzzy word stands for at most its 8 most frequent terms (WHOOSH.md
-measured 1-8 s for Whoosh's own unbounded prefix queries).
+measured 1-8 s for Whoosh's own unbounded prefix queries). Plain words that are
+a section's title ("tar", "Error handling") find that section first.
+
+The second half of this module runs a query: :func:`matcher_for` builds the
+matchers of one segment, which find the top k without losing any of them.
 
     >>> compiler.compile("famine NOT steel", stats, vocabulary)
     (And([Or([Term('title', 'famin'), Term('body', 'famin')]), Not(...)]), False)
