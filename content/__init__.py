@@ -14,9 +14,9 @@ from content.library import (
     Article,
     Library,
     Section,
-    load_library,
     split_id,
 )
+from content.loading import load_library
 
 __all__ = [
     "BUILTIN_ARTICLES",

@@ -1,7 +1,7 @@
 """How a library's own tool reads its Markdown: the few ways the kinds differ.
 
 A library is read the way its authors' tool shows it. Most of that is the
-table of contents (see :mod:`content.library`), but a little is in the text
+table of contents (see :mod:`content.loading`), but a little is in the text
 itself, and the outline pass and the renderer both need to know it:
 
 - ``name``: ``"plain"`` (a folder of notes, GitHub-style Markdown), ``"mdbook"``

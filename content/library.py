@@ -5,40 +5,25 @@ root without ``.md``, the anchor is the id of its rendered heading. An article's
 lead (the text before its first section) is a section too; its id is the bare
 slug, or ``slug#anchor`` when the article opens with its own ``#`` title.
 
-A library is read the way its own tool shows it (:func:`load_library`): an
-mdBook's ``SUMMARY.md``, an MkDocs site's ``nav:``, or a plain folder tree give
-its table of contents (:attr:`Library.contents`), the order of its articles,
-their titles, and each article's ``trail``: the titles of the rows above it.
+A library's table of contents (:attr:`Library.contents`) gives the order of its
+articles, their titles, and each article's ``trail``: the titles of the rows
+above it. :mod:`content.loading` reads a folder into a Library, the way its own
+tool shows it.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from content.contents import (
-    CHAPTER,
-    UNLISTED,
-    UNLISTED_TITLE,
-    Entry,
-    readable_name,
-    slug_of,
-    walk,
-)
-from content.errors import ContentError, NotMarkdown, UnknownSection
-from content.flavour import MKDOCS, PLAIN, Flavour
-from content.parse import Heading, Outline, outline, split_front_matter
-
-logger = logging.getLogger(__name__)
+from content.contents import Entry
+from content.errors import ContentError, UnknownSection
+from content.flavour import PLAIN, Flavour
+from content.parse import Heading, split_front_matter
 
 BUILTIN_ARTICLES = Path(__file__).resolve().parent / "articles"
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-UTF8_BOM = b"\xef\xbb\xbf"  # dropped by hand: the utf-8-sig codec costs an import
-CACHED_FROM = 2  # files: from this many, outlines come from content.outlines' cache
 # The kinds of library (Library.kind).
 MDBOOK_LIBRARY, MKDOCS_LIBRARY, FOLDER_LIBRARY, FILE_LIBRARY = "mdbook", "mkdocs", "folder", "file"
 
@@ -145,6 +130,8 @@ class Article:
         """
         if self._body is not None:
             return self._body, self.fingerprint
+        from content.loading import read_source
+
         try:
             text = read_source(self.path, self.book_root, self.flavour)
         except OSError as error:  # gone or unreadable since the library was read
@@ -157,6 +144,13 @@ class Article:
 
     def walk(self) -> Iterator[Section]:
         return self.lead.walk()
+
+
+class Skipped(NamedTuple):
+    """A file or folder below the library that is not read, and why."""
+
+    path: str  # below the library's root, with /
+    reason: str
 
 
 class Library:
@@ -247,319 +241,6 @@ def split_id(section_id: str) -> tuple[str, str]:
     """``"a/b#c"`` -> ``("a/b", "c")``; ``"a/b"`` -> ``("a/b", "")``."""
     slug, _, anchor = section_id.partition("#")
     return slug, anchor
-
-
-class Skipped(NamedTuple):
-    """A file or folder below the library that is not read, and why."""
-
-    path: str  # below the library's root, with /
-    reason: str
-
-
-class Layout(NamedTuple):
-    """What kind of library a folder is, and where its pages are."""
-
-    kind: str
-    root: Path  # the pages' folder: slugs are paths below it
-    title: str
-    flavour: Flavour = PLAIN
-    # Where a page's includes come from (an mdBook's root; an MkDocs site's, for its
-    # snippets), if it may have any.
-    book_root: Path | None = None
-    source: object = None  # the mdbook.Book or mkdocs.Site read, if any
-    config: tuple[Path, ...] = ()  # its book.toml or mkdocs.yml
-
-
-def load_library(path: Path | str | None = None) -> Library:
-    """Every Markdown file below a folder, or one Markdown file, as a Library.
-
-    A folder is read as the kind of library it is: an mdBook (``book.toml``; the
-    book's root or its ``src/`` may be given), an MkDocs site (``mkdocs.yml``; the
-    site's root or its ``docs_dir``), or a plain folder tree.
-    """
-    path = Path(path) if path is not None else BUILTIN_ARTICLES
-    if not path.exists():
-        raise ContentError(f"no such file or folder: {path}")
-    if path.is_dir():
-        layout = library_layout(path)
-        files, skipped = markdown_files(layout.root)
-    elif path.suffix.lower() in MARKDOWN_SUFFIXES:
-        layout = Layout(FILE_LIBRARY, path.parent, path.stem)
-        files, skipped = [(slug_of(path.name), path)], []
-    else:
-        raise NotMarkdown(f"not a Markdown file or a folder: {path}")
-    if layout.kind == MDBOOK_LIBRARY:
-        files = [(slug, file) for slug, file in files if slug != "SUMMARY"]
-    articles, warnings = _read_articles(layout, files)
-    contents, more = _contents(layout, articles)
-    warnings += more
-    ordered = _in_contents_order(contents, articles)
-    for warning in warnings:
-        logger.warning("%s", warning)
-    return Library(layout.root.resolve(), ordered, tuple(warnings), contents=contents,
-                   kind=layout.kind, title=layout.title, skipped=tuple(skipped),
-                   config=layout.config)
-
-
-def library_layout(folder: Path) -> Layout:
-    """The kind of library ``folder`` is (or is the pages' folder of)."""
-    # Only a folder with a book's or a site's configuration, or beside one, pays for
-    # reading it: a plain folder opens (before the window's first paint) without.
-    beside = {name for place in (folder, folder.parent)
-              for name in ("book.toml", "mkdocs.yml", "mkdocs.yaml") if (place / name).is_file()}
-    if "book.toml" in beside:
-        from content import mdbook
-
-        book = mdbook.find_book(folder)
-        if book is not None:
-            flavour = Flavour(MDBOOK_LIBRARY, book.hidelines)
-            return Layout(MDBOOK_LIBRARY, book.src, book.title, flavour, book.root, book,
-                          (book.root / mdbook.BOOK_TOML,))
-    if beside - {"book.toml"}:
-        from content import mkdocs
-
-        site = mkdocs.find_site(folder)
-        if site is not None:
-            return Layout(MKDOCS_LIBRARY, site.docs, site.title, MKDOCS, site.snippets, site,
-                          (site.config,))
-    title = "Encyclopedia" if folder == BUILTIN_ARTICLES else folder.resolve().name
-    return Layout(FOLDER_LIBRARY, folder, title)
-
-
-def _read_articles(layout: Layout,
-                   files: list[tuple[str, Path]]) -> tuple[dict[str, Article], list[str]]:
-    articles: dict[str, Article] = {}
-    warnings: list[str] = []
-    cache = None
-    if len(files) >= CACHED_FROM:  # a big library: outlines from the cache where unchanged
-        from content.outlines import OutlineCache
-
-        cache = OutlineCache(layout.root, layout.flavour)
-    for slug, file in files:
-        try:
-            if cache is not None:
-                article, found = cache.read(slug, file, layout.flavour, layout.book_root)
-            else:
-                article, found = read_article(slug, file, layout.flavour, layout.book_root)
-        except OSError as error:
-            warnings.append(f"{file}: cannot read ({error.strerror or error})")
-            continue
-        articles[slug] = article
-        warnings.extend(found)
-    if cache is not None:
-        cache.save()
-    return articles, warnings
-
-
-def _contents(layout: Layout,
-              articles: dict[str, Article]) -> tuple[tuple[Entry, ...], list[str]]:
-    """The table of contents, and warnings about it. Pages it leaves out come last,
-    under their own row, in folder order."""
-    from content.folders import folder_contents
-
-    def title_of(slug: str) -> str:
-        return articles[slug].title
-
-    warnings: list[str] = []
-    listed: set[str] = set()
-    entries: tuple[Entry, ...] = ()
-    if layout.kind == MDBOOK_LIBRARY:
-        from content import mdbook
-
-        summary = mdbook.summary_text(layout.source)  # type: ignore[arg-type]
-        if summary is not None:
-            entries, warnings = mdbook.summary_contents(summary, articles.__contains__, title_of)
-            listed = {entry.slug for entry, _ in walk(entries) if entry.slug}
-            for entry, _ in walk(entries):
-                if entry.slug and entry.kind == CHAPTER:
-                    articles[entry.slug].title = entry.title  # SUMMARY.md names its chapters
-    elif layout.kind == MKDOCS_LIBRARY:
-        from content import mkdocs
-
-        entries, listed, warnings = mkdocs.site_contents(layout.source,  # type: ignore[arg-type]
-                                                         list(articles), title_of)
-        for entry, _ in walk(entries):
-            if entry.slug:
-                articles[entry.slug].title = entry.title  # nav: titles win
-    if not listed:
-        return folder_contents(articles, title_of), warnings
-    unlisted = [slug for slug in articles if slug not in listed]
-    if unlisted:
-        rest = folder_contents(unlisted, title_of, files_first=True)
-        entries = (*entries, Entry(UNLISTED_TITLE, None, rest, UNLISTED))
-    return entries, warnings
-
-
-def _in_contents_order(contents: tuple[Entry, ...],
-                       articles: dict[str, Article]) -> tuple[Article, ...]:
-    """The articles in the order of the table of contents, each with its trail."""
-    ordered: dict[str, Article] = {}
-    for entry, trail in walk(contents):
-        if entry.slug and entry.slug not in ordered:
-            article = articles[entry.slug]
-            article.trail = trail
-            ordered[entry.slug] = article
-    return tuple(ordered.values())
-
-
-def markdown_files(folder: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]:
-    """(slug, path) of the Markdown files below ``folder``, and what was not read.
-
-    Every Markdown file is read, whatever its name (``..md`` too). Hidden folders
-    (``.git``, ``.obsidian``), folders that cannot be listed, and links that lead
-    outside ``folder`` are skipped, each with its reason. The slug is the path below
-    ``folder`` without its suffix, with ``/`` (see :func:`content.contents.slug_of`).
-    """
-    found: list[tuple[str, str]] = []
-    skipped: list[Skipped] = []
-    root = os.path.realpath(folder)
-    pending = [("", str(folder))]
-    while pending:
-        prefix, directory = pending.pop()
-        try:
-            with os.scandir(directory) as entries:
-                listed = list(entries)
-        except OSError as error:
-            skipped.append(Skipped(prefix.rstrip("/") or ".",
-                                   f"cannot be listed ({error.strerror or error})"))
-            continue
-        for entry in listed:
-            relative = f"{prefix}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name.startswith("."):
-                    skipped.append(Skipped(relative, "hidden folder"))
-                else:
-                    pending.append((f"{relative}/", entry.path))
-                continue
-            if not entry.name.lower().endswith(MARKDOWN_SUFFIXES):
-                continue
-            if entry.is_symlink():
-                target = os.path.realpath(entry.path)
-                if os.path.commonpath([root, target]) != root:
-                    skipped.append(Skipped(relative, "a link to a file outside the library"))
-                    continue
-                if os.path.isdir(target):
-                    skipped.append(Skipped(relative, "a link to a folder"))
-                    continue
-            if not entry.is_file():
-                skipped.append(Skipped(relative, "not a regular file"))
-                continue
-            found.append((relative, entry.path))
-    found.sort(key=lambda item: item[0].lower())
-    skipped.sort()
-    return [(slug_of(relative), Path(file)) for relative, file in found], skipped
-
-
-class Source(NamedTuple):
-    """A file's text as the outline pass and the renderer read it."""
-
-    text: str  # with plain newlines, and an mdBook's includes resolved
-    fingerprint: str  # changes whenever the file, or a file it includes, does
-    warnings: tuple[str, ...]
-    files: tuple[Path, ...] = ()  # the other files it was made of (includes)
-
-
-def read_source(file: Path, book_root: Path | None = None, flavour: Flavour = PLAIN) -> Source:
-    """A page's text, with its includes resolved when ``book_root`` is given: an mdBook's
-    ``{{#include}}`` directives, an MkDocs site's ``--8<--`` snippets. Raises OSError if
-    the page itself cannot be read."""
-    raw = file.read_bytes()
-    text, warning = decode(raw, file)
-    digest = fingerprint(raw)
-    warnings = (warning,) if warning else ()
-    if book_root is None:
-        return Source(text, digest, warnings)
-    if flavour.name == MKDOCS_LIBRARY:
-        from content.mkdocs import expand_snippets
-
-        expanded = expand_snippets(text, file, book_root)
-    elif "{{" in text:
-        from content.mdbook import expand_includes
-
-        expanded = expand_includes(text, file, book_root)
-    else:
-        return Source(text, digest, warnings)
-    if expanded.text == text and not expanded.files:
-        return Source(text, digest, warnings + expanded.warnings)
-    return Source(expanded.text, f"{digest}+{fingerprint(expanded.text.encode())}",
-                  warnings + expanded.warnings, expanded.files)
-
-
-def read_article(slug: str, file: Path, flavour: Flavour = PLAIN,
-                 book_root: Path | None = None) -> tuple[Article, tuple[str, ...]]:
-    """One file as an Article, and warnings: about its repair to be read, its includes."""
-    found, source = read_outline(file, flavour, book_root)
-    article = article_from_outline(slug, file, found.meta, found.headings, source.fingerprint,
-                                   found.body, flavour, book_root)
-    article.includes = source.files
-    return article, source.warnings
-
-
-def read_outline(file: Path, flavour: Flavour = PLAIN,
-                 book_root: Path | None = None) -> tuple[Outline, Source]:
-    """What the outline pass finds in ``file``, and the text it read. Raises OSError
-    if it cannot be read."""
-    source = read_source(file, book_root, flavour)
-    return outline(source.text, flavour), source
-
-
-def decode(raw: bytes, file: Path) -> tuple[str, str | None]:
-    """A file's text with plain newlines, and a warning if it was not valid UTF-8."""
-    warning = None
-    text = raw[len(UTF8_BOM):] if raw.startswith(UTF8_BOM) else raw
-    try:
-        source = text.decode("utf-8")
-    except UnicodeDecodeError as error:
-        source = text.decode("utf-8", errors="replace")
-        warning = f"{file}: not valid UTF-8 (byte {error.start}); shown with replacement characters"
-    if "\r" in source:  # most files have plain newlines: no need to copy them
-        source = source.replace("\r\n", "\n").replace("\r", "\n")
-    return source, warning
-
-
-def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None,
-                  flavour: Flavour = PLAIN) -> Article:
-    found = outline(source, flavour)
-    digest = fingerprint(raw if raw is not None else source.encode())
-    return article_from_outline(slug, path, found.meta, found.headings, digest, found.body,
-                                flavour)
-
-
-def article_from_outline(slug: str, path: Path, meta: dict[str, str | list[str]],
-                         headings: list[Heading], digest: str, body: str | None,
-                         flavour: Flavour = PLAIN, book_root: Path | None = None) -> Article:
-    """An article from what the outline pass found (``body`` None: read when wanted).
-
-    Its title: the front matter's, else its first ``#`` heading, else its first
-    heading of any level, else its file name made readable; never a bare slug. (A
-    table of contents may name it otherwise: see :func:`load_library`.)
-    """
-    # An article that opens with its only level-1 heading has that heading as its title.
-    title_heading = None
-    if headings and headings[0].level == 1 and sum(h.level == 1 for h in headings) == 1:
-        title_heading, headings = headings[0], headings[1:]
-    meta_title = meta.get("title")
-    if isinstance(meta_title, str) and meta_title.strip():
-        title = meta_title.strip()
-    elif title_heading is not None:
-        title = title_heading.title
-    else:
-        first = next((h for h in headings if h.level == 1), headings[0] if headings else None)
-        title = first.title if first is not None else file_title(path, slug)
-    aliases = meta.get("aliases", [])
-    if isinstance(aliases, str):
-        aliases = [aliases]
-    return Article(slug, path, title, tuple(a for a in aliases if a), title_heading, headings,
-                   body, digest, flavour, book_root)
-
-
-def file_title(path: Path, slug: str) -> str:
-    """A readable title from a page's file name; an index page is named by its folder."""
-    stem = path.stem if path.stem.strip(".") else path.name
-    if stem.lower() in ("index", "readme"):
-        folder = slug.rpartition("/")[0].rpartition("/")[2]
-        return readable_name(folder) if folder else "Home"
-    return readable_name(stem)
 
 
 def _nest(slug: str, headings: list[Heading], trail: tuple[str, ...]) -> tuple[Section, ...]:

@@ -30,7 +30,8 @@ from typing import Any
 
 from content.files import atomic_write
 from content.flavour import PLAIN, Flavour
-from content.library import Article, article_from_outline, code_stamp, read_outline
+from content.library import Article, code_stamp
+from content.loading import article_from_outline, read_outline
 from content.parse import OUTLINE_FILES, Heading
 from content.places import cache_dir, library_key
 

@@ -26,13 +26,15 @@ from pathlib import Path
 from typing import Any
 
 import content
+from content.pages import RENDERER_FILES
 from index.analysis import ANALYZER_VERSION, NameAnalyzer, SectionAnalyzer
 
 SCHEMA_VERSION = 4  # 2: words.txt counts; 3: titles stored, live counts; 4: name
 # The code that decides what text a section has: when any of it changes, the
 # text in an index may be stale, so the index is rebuilt.
 _TEXT_SOURCES = [Path(content.__file__).parent / name
-                 for name in ("parse.py", "render.py", "sanitize.py", "library.py")]
+                 for name in (*RENDERER_FILES, "library.py", "loading.py", "includes.py",
+                              "mdbook.py", "mkdocs.py")]
 _TEXT_SOURCES.append(Path(__file__).with_name("plaintext.py"))
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from content import Library
-from content.library import MARKDOWN_SUFFIXES
+from content.loading import MARKDOWN_SUFFIXES
 
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 PAGE_SUFFIXES = (*MARKDOWN_SUFFIXES, ".html", ".htm")

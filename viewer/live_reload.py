@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from content import ContentError, Library, load_library
-from content.library import MARKDOWN_SUFFIXES
+from content.loading import MARKDOWN_SUFFIXES
 
 if TYPE_CHECKING:
     from viewer.mainwindow import MainWindow

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from content import load_library
-from content.library import CACHED_FROM
+from content.loading import CACHED_FROM
 from tests.conftest import write_library
 from tests.gui.conftest import OpenWindow, text_at_top
 from viewer.live_reload import library_paths

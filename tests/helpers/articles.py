@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from content.flavour import PLAIN, Flavour
-from content.library import Article, article_from_outline, fingerprint
+from content.library import Article, fingerprint
+from content.loading import article_from_outline
 from content.parse import outline
 from content.render import render_html
 

@@ -593,7 +593,7 @@ def test_bookmark_values_are_frozen() -> None:
 
 def test_a_file_gone_since_the_library_was_read_costs_its_texts_not_a_crash(
         tmp_path: Path) -> None:
-    from content.library import CACHED_FROM
+    from content.loading import CACHED_FROM
     from viewer.bookmarks import SectionTexts
 
     files = {f"p{n:02}.md": f"# Page {n}\n\nText {n}.\n" for n in range(max(CACHED_FROM, 5))}

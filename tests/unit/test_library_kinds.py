@@ -8,7 +8,7 @@ import pytest
 
 from content import load_library
 from content.contents import CHAPTER, DRAFT, FOLDER, PART, UNLISTED, Entry, natural_key, walk
-from content.library import CACHED_FROM
+from content.loading import CACHED_FROM
 from tests.conftest import write_library
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from content import load_library
-from content.library import CACHED_FROM
+from content.loading import CACHED_FROM
 from content.outlines import OutlineCache
 from content.pages import article_html
 from tests.conftest import write_library

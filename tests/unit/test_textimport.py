@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 import content.textimport
 from content import Article, Section
-from content.library import BUILTIN_ARTICLES, parse_article
+from content.library import BUILTIN_ARTICLES
+from content.loading import parse_article
 from content.render import plain_text, render_html, section_texts
 from content.textimport import FAQ_HEADING, text_to_markdown
 from tests.conftest import SEED
