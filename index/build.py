@@ -203,7 +203,7 @@ def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
     if not changed and not deleted:
         return IndexStats(len(current), state["documents"], 0, 0, 0, 0.0)
 
-    old_ids = _ids_by_article(ix, [a.slug for a in changed if a.slug in known] + deleted)
+    old_ids, old_words = _replaced(ix, [a.slug for a in changed if a.slug in known] + deleted)
     total = len(changed)
     if progress is not None:
         progress(0, total)
@@ -241,7 +241,7 @@ def _apply(ix: Any, folder: Path, library: Library, state: dict[str, Any],
     if documents != expected:
         raise IndexCorrupt(f"the index holds {documents} sections after the update, "
                            f"{expected} expected")
-    _record(folder, ix, current, documents, seen, fresh=not known)
+    _record(folder, ix, current, documents, seen, old_words, fresh=not known)
     if progress is not None:
         progress(total, total)
     return IndexStats(len(current), documents, added, updated, removed, 0.0)
@@ -258,20 +258,19 @@ def _writer(ix: Any, procs: int) -> Any:
     return ix.writer(limitmb=64, compound=False, codec=make_codec(), timeout=10.0)
 
 
-def _ids_by_article(ix: Any, slugs: list[str]) -> dict[str, set[str]]:
-    """The ids of the articles' sections in the index, before an update replaces them.
+def _replaced(ix: Any, slugs: list[str]) -> tuple[dict[str, set[str]],
+                                                 collections.Counter[str]]:
+    """The ids of the articles' sections in the index, before an update replaces them,
+    and the words of those sections (counted as ``seen`` counts the new ones).
 
-    It also notes on ``ix`` the words of those sections (as ``seen`` counts the
-    new ones), which :func:`_record` takes out of the vocabulary after the
-    commit: the vocabulary then holds the words of the live sections only, as a
-    fresh build's does, and expansions and suggestions cannot depend on edits
-    long gone.
+    :func:`_record` takes those words out of the vocabulary after the commit: the
+    vocabulary then holds the words of the live sections only, as a fresh build's
+    does, and expansions and suggestions cannot depend on edits long gone.
     """
     found: dict[str, set[str]] = {}
     removed: collections.Counter[str] = collections.Counter()
-    setattr(ix, _REMOVED_WORDS, removed)
     if not slugs:
-        return found
+        return found, removed
     with ix.searcher() as searcher:
         for slug in slugs:
             ids = found[slug] = set()
@@ -280,11 +279,7 @@ def _ids_by_article(ix: Any, slugs: list[str]) -> dict[str, set[str]]:
                 ids.add(stored["id"])
                 removed.update(set(raw_words(f"{stored.get('title', '')}\n"
                                              f"{stored.get('body', '')}")))
-    return found
-
-
-# Set by _ids_by_article on the index being updated, read by _record.
-_REMOVED_WORDS = "_encyclopedia_removed_words"
+    return found, removed
 
 
 # Opening and checking
@@ -351,7 +346,7 @@ def _create(folder: Path) -> tuple[Any, dict[str, Any]]:
     schema = make_schema()
     whoosh_index.TOC(schema, [], generation + 1).write(storage, "MAIN")
     ix = whoosh_index.FileIndex(storage, schema, "MAIN")
-    _record(folder, ix, {}, 0, collections.Counter(), fresh=True)
+    _record(folder, ix, {}, 0, collections.Counter(), collections.Counter(), fresh=True)
     state = _read_state(folder)
     assert state is not None  # just written
     return ix, state
@@ -372,7 +367,8 @@ def _read_state(folder: Path) -> dict[str, Any] | None:
 
 
 def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
-            new_words: collections.Counter[str], fresh: bool) -> None:
+            new_words: collections.Counter[str], old_words: collections.Counter[str],
+            fresh: bool) -> None:
     """Write words.txt then state.json, each atomically, after a commit.
 
     The index files are synced first: Whoosh never fsyncs, and a record that
@@ -389,9 +385,7 @@ def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
         vocabulary.update(dict(zip(*read_vocabulary(folder), strict=True)))
         # The words of the sections this update replaced or deleted go, so
         # that the counts are those of the live sections, as after a rebuild.
-        removed: collections.Counter[str] | None = getattr(ix, _REMOVED_WORDS, None)
-        if removed is not None:
-            changes.append((removed, -1))
+        changes.append((old_words, -1))
     for counts, sign in changes:
         for raw, sections in counts.items():
             word = spelling_word(raw)
