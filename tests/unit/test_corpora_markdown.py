@@ -9,8 +9,8 @@ folder first: they are read-only), rendered with its library's flavour:
 - no text of the page outside code shows a fence (````` ``` `````): every fence is code;
 - the outline's anchors are the page's heading ids, in order.
 
-Text with ``{{#include}}``-family directives is skipped: the library loader
-expands those before the renderer sees the text.
+Each file is read as the library loader reads it: an mdBook's ``{{#include}}``
+directives and an MkDocs site's snippets resolved first.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from content.flavour import MDBOOK, MKDOCS, PLAIN
+from content.loading import library_layout, read_source
 from content.render import render_html
 from tests.helpers.articles import article_of, heading_ids, section_anchors, text_outside_code
 
@@ -52,8 +53,8 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not CORPORA.is_dir():
         pytest.skip(f"no corpora at {CORPORA}")
     copy = tmp_path_factory.mktemp("corpora")
-    for corpus, (folder, _) in LIBRARIES.items():
-        shutil.copytree(CORPORA / corpus / folder, copy / corpus / folder)
+    for corpus in LIBRARIES:
+        shutil.copytree(CORPORA / corpus, copy / corpus)  # whole: includes come from beside
     return copy
 
 
@@ -61,10 +62,10 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_each_page_has_commonmarks_headings_and_no_stray_fences(corpora: Path, corpus: str,
                                                                  name: str) -> None:
     folder, flavour = LIBRARIES[corpus]
-    text = (corpora / corpus / folder / name).read_text(encoding="utf-8")
-    if "{{#" in text:
-        pytest.skip("an mdBook include, which the loader expands first")
-    article = article_of(text, flavour)
+    layout = library_layout(corpora / corpus / folder)
+    assert layout.flavour.name == flavour.name
+    text = read_source(corpora / corpus / folder / name, layout.book_root, layout.flavour).text
+    article = article_of(text, layout.flavour)
     page = render_html(article)
     assert heading_ids(page) == section_anchors(article)
     assert "```" not in text_outside_code(page)
