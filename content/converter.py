@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from typing import Any
 
 import markdown
@@ -75,6 +76,11 @@ def markdown_for(flavour: Flavour, highlight: bool, extensions: list[Any] | None
                                              "validator": _validate}]),
                          _Wrappers(), *(extensions or [])]
     md = markdown.Markdown(extensions=chosen, extension_configs=_CONFIGS, output_format="html")
+    if flavour.name != "mkdocs":
+        # CommonMark escapes any ASCII punctuation (`\<title\>`); Python-Markdown, which
+        # MkDocs reads with, only its own few.
+        md.ESCAPED_CHARS = [*md.ESCAPED_CHARS,
+                            *(c for c in string.punctuation if c not in md.ESCAPED_CHARS)]
     md.code_highlight = highlight
     md.code_flavour = flavour
     return md

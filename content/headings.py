@@ -49,6 +49,9 @@ def exact_headings(text: str, flavour: Flavour) -> list[tuple[int, str, str | No
     only.extend(headings)
     md.treeprocessors["inline"].run(only)
     md.treeprocessors["attr_list"].run(only)
+    # Escaped characters back as text, as the page has them: a `\<title\>` is text,
+    # which the tags stripped below must not take for a tag.
+    md.treeprocessors["unescape"].run(only)
     found = []
     for heading in headings:
         # The name Python-Markdown's toc gives it: its text as the page shows it.

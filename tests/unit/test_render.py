@@ -263,3 +263,15 @@ def test_the_page_cache_tells_flavours_apart(tmp_path: Path) -> None:
     assert plain.fingerprint == mdbook.fingerprint
     assert code_text(article_html(plain)) == ["# hidden\nshown"]
     assert code_text(article_html(mdbook)) == ["shown"]
+
+
+def test_commonmark_escapes_any_punctuation_and_mkdocs_only_its_own() -> None:
+    source = "# A\n\n## Controlling page \\<title\\>\n\nSee \\<b\\> and 50\\%.\n"
+    mdbook = article_of(source, MDBOOK)
+    assert [s.title for s in mdbook.sections] == ["Controlling page <title>"]
+    html = render_html(mdbook)
+    assert '<h2 id="controlling-page-title">Controlling page &lt;title&gt;</h2>' in html
+    assert "See &lt;b&gt; and 50%." in html
+    mkdocs = article_of(source, MKDOCS)  # Python-Markdown does not escape < or %
+    assert [s.title for s in mkdocs.sections] == ["Controlling page \\<title>"]
+    assert "See \\&lt;b&gt; and 50\\%." in render_html(mkdocs)
