@@ -31,12 +31,17 @@ bench: $(STAMP)
 
 # The README's pictures, through the real window: `open --screenshot` renders offscreen.
 SHOT_TARGET := seven-thousand-cadres-conference\#outcomes-and-impact
+BOOK := ../shared/corpora/rust-by-example
 # A throwaway ENCYCLOPEDIA_HOME: screenshots neither read nor change your bookmarks or index.
 SHOT_HOME := $(shell mktemp -d 2>/dev/null || echo /tmp/encyclopedia-shots)
 screenshots: $(STAMP)
 	mkdir -p docs
 	ENCYCLOPEDIA_HOME=$(SHOT_HOME) $(PY) -m viewer open --search "Deng Xiaoping decentralization" --theme light --size 1200x800 --screenshot docs/screenshot-light.png
 	ENCYCLOPEDIA_HOME=$(SHOT_HOME) $(PY) -m viewer open $(SHOT_TARGET) --theme dark --size 1200x800 --screenshot docs/screenshot-dark.png
+	# A real mdBook, when the shared corpora are beside this checkout (copied: they are read-only).
+	if [ -d $(BOOK) ]; then cp -r $(BOOK) $(SHOT_HOME)/book && chmod -R u+w $(SHOT_HOME)/book && \
+	  ENCYCLOPEDIA_HOME=$(SHOT_HOME) $(PY) -m viewer open std/box --content $(SHOT_HOME)/book \
+	    --theme dark --size 1200x800 --screenshot docs/screenshot-book.png; fi
 	rm -rf $(SHOT_HOME)
 
 # The menu entry and icon, for this user only; Exec points at this checkout's venv.
