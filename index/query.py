@@ -32,6 +32,7 @@ import fnmatch
 import logging
 import re
 import sys
+from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any
 
@@ -544,19 +545,7 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
 
     def _candidate(self, target: int) -> int:
         """The first candidate from ``target`` on (-1: none left)."""
-        lists = self._lists
-        first = _NONE
-        for i in self._union:
-            found = lists[i]
-            if not found.is_active():
-                continue
-            at = found.id()
-            if at < target:
-                _skip_to(found, target)
-                if not found.is_active():
-                    continue
-                at = found.id()
-            first = min(first, at)
+        first = _earliest(self._lists, self._union, target)
         if self._leapfrog:
             first = min(first, self._every_word(target, first))
         return first if first < _NONE else -1
@@ -569,18 +558,7 @@ class _Sum(mcore.Matcher):  # type: ignore[misc]  # whoosh is untyped
         while target <= limit:
             latest = target
             for word in self._words:
-                earliest = _NONE
-                for i in word:
-                    found = lists[i]
-                    if not found.is_active():
-                        continue
-                    at = found.id()
-                    if at < target:
-                        _skip_to(found, target)
-                        if not found.is_active():
-                            continue
-                        at = found.id()
-                    earliest = min(earliest, at)
+                earliest = _earliest(lists, word, target)
                 if earliest == _NONE:
                     return _NONE  # a word is used up: no section has them all
                 latest = max(latest, earliest)
@@ -691,6 +669,24 @@ def _skip_to(found: Any, target: int) -> None:
     if found._ids is None:
         found._read_ids()
     found._i = bisect.bisect_left(found._ids, target, found._i)
+
+
+def _earliest(lists: list[Any], indexes: Iterable[int], target: int) -> int:
+    """The first section from ``target`` on in any of these lists (each moved up to
+    it), or ``_NONE`` if all are used up."""
+    first = _NONE
+    for i in indexes:
+        found = lists[i]
+        if not found.is_active():
+            continue
+        at = found.id()
+        if at < target:
+            _skip_to(found, target)
+            if not found.is_active():
+                continue
+            at = found.id()
+        first = min(first, at)
+    return first
 
 
 def _strong(candidates: list[int], bounds: dict[int, float], minimum: float) -> list[int]:
