@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from content.contents import (
     CHAPTER,
@@ -43,6 +43,10 @@ from content.library import (
 )
 from content.parse import Heading, Outline, outline
 
+if TYPE_CHECKING:  # read only for those kinds of library, when they are
+    from content.mdbook import Book
+    from content.mkdocs import Site
+
 logger = logging.getLogger(__name__)
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -60,7 +64,7 @@ class Layout(NamedTuple):
     # Where a page's includes come from (an mdBook's root; an MkDocs site's, for its
     # snippets), if it may have any.
     book_root: Path | None = None
-    source: object = None  # the mdbook.Book or mkdocs.Site read, if any
+    source: Book | Site | None = None  # what its book.toml or mkdocs.yml says
     config: tuple[Path, ...] = ()  # its book.toml or mkdocs.yml
 
 
@@ -160,7 +164,8 @@ def _contents(layout: Layout,
     if layout.kind == MDBOOK_LIBRARY:
         from content import mdbook
 
-        summary = mdbook.summary_text(layout.source)  # type: ignore[arg-type]
+        assert isinstance(layout.source, mdbook.Book)
+        summary = mdbook.summary_text(layout.source)
         if summary is not None:
             entries, warnings = mdbook.summary_contents(summary, articles.__contains__, title_of)
             listed = {entry.slug for entry, _ in walk(entries) if entry.slug}
@@ -170,8 +175,9 @@ def _contents(layout: Layout,
     elif layout.kind == MKDOCS_LIBRARY:
         from content import mkdocs
 
-        entries, listed, warnings = mkdocs.site_contents(layout.source,  # type: ignore[arg-type]
-                                                         list(articles), title_of)
+        assert isinstance(layout.source, mkdocs.Site)
+        entries, listed, warnings = mkdocs.site_contents(layout.source, list(articles),
+                                                         title_of)
         for entry, _ in walk(entries):
             if entry.slug:
                 articles[entry.slug].title = entry.title  # nav: titles win

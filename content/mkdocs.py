@@ -302,7 +302,7 @@ class _Nav:
         names = [slug[len(prefix):] for slug in pages if "/" not in slug[len(prefix):]]
         index_name = index_page(names)
         index = f"{prefix}{index_name}" if index_name else None
-        nav_text = self._nav_text(path)
+        nav_text = self.nav_text(path)
         if nav_text is not None:
             children = self.literate(nav_text, path)
         else:
@@ -317,7 +317,8 @@ class _Nav:
         return Entry(title or readable_name(posixpath.basename(path) or self.site.title),
                      None, children, PART)
 
-    def _nav_text(self, path: str) -> str | None:
+    def nav_text(self, path: str) -> str | None:
+        """The text of a folder's literate-nav file, if the plugin is on and it has one."""
         if self.site.nav_file is None:
             return None
         try:
@@ -390,8 +391,8 @@ def site_contents(site: Site, slugs: list[str],
     nav = _Nav(site, set(slugs), title_of)
     if isinstance(site.nav, list):
         entries = nav.items(site.nav, "")
-    elif nav._nav_text("") is not None:
-        entries = nav.literate(nav._nav_text("") or "", "")
+    elif (text := nav.nav_text("")) is not None:
+        entries = nav.literate(text, "")
     else:
         return folder_contents(slugs, title_of, files_first=True,
                                folder_title=readable_name), set(slugs), []
