@@ -253,8 +253,12 @@ def _writer(ix: Any, procs: int) -> Any:
     # limitmb=64 per writer: at 20,000 sections as fast as 128 or 256, and the
     # peak memory of a writer process 192 MB against 268 or 427 (measured).
     if procs > 1:
-        return ix.writer(procs=procs, multisegment=True, limitmb=64, compound=False,
-                         codec=make_codec(), timeout=10.0)
+        # Writer processes that die with this one: a killed build must leave
+        # none behind, holding the lock (see index/parallel.py).
+        from index.parallel import parallel_writer
+
+        return parallel_writer(ix, procs, multisegment=True, limitmb=64, compound=False,
+                               codec=make_codec(), timeout=10.0)
     return ix.writer(limitmb=64, compound=False, codec=make_codec(), timeout=10.0)
 
 
