@@ -1,13 +1,16 @@
 """Writing files so that a crash or a power cut never leaves half of one.
 
 Shared by every layer that writes: the page cache, the search index's records,
-the bookmarks and the reading state.
+the bookmarks and the reading state; and :func:`read_file` by those that read a
+file the user or another program may have replaced with something else.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -52,3 +55,25 @@ def fsync_path(path: Path) -> None:
         pass  # some file systems refuse fsync on folders or read-only descriptors
     finally:
         os.close(descriptor)
+
+
+class NotAFile(OSError):
+    """The path is a folder, a pipe, a device or a socket: nothing to read as a file."""
+
+
+def read_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path``; at most ``limit + 1`` of them if a
+    limit is given, so that the caller can tell a file too big to be what it should.
+
+    Unlike ``Path.read_bytes``, it never blocks on a named pipe and never reads a
+    device for ever: anything but a regular file raises :class:`NotAFile`.
+    Raises OSError (FileNotFoundError, PermissionError, ...) as ``open`` does.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as file:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            raise NotAFile(errno.EINVAL, f"it is {what}", str(path))
+        return file.read() if limit is None else file.read(limit + 1)

@@ -9,6 +9,11 @@ read right after it, then a worker re-anchors the bookmarks against the library
 greyed out. The panel itself is built when its tab is first shown. Changes
 that another window or process makes to the bookmarks file appear here too: a
 file watcher, and a look at the file whenever the window is activated.
+
+A damaged bookmarks file is kept aside by the store; the window says so once, in
+the status bar and the log, and goes on with what could be recovered. A file
+that cannot be used at all (a newer version's, or one that cannot be kept
+aside) leaves the bookmarks unavailable, said why, and the window works on.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STAR_ON, STAR_OFF = "★", "☆"  # the star's text, where a toolbar shows text
-NOTICE_MS = 20000  # a corrupt file moved aside: long enough to be read
+NOTICE_MS = 20000  # a damaged file kept aside: long enough to be read
 MESSAGE_MS = 6000
 RECHECK_MS = 150  # a burst of file system events becomes one look at the file
 
@@ -158,13 +163,13 @@ class BookmarkFeature(QObject):
                 store = BookmarkStore()
             except StorageError as error:
                 self._broken = str(error)
-                self._show_message(f"Bookmarks are unavailable: {error}", NOTICE_MS)
+                self._notice(f"Bookmarks are unavailable: {error}")
                 self.star.setEnabled(False)
                 return None
             self._model = BookmarksModel(store, self)
             self._model.changed.connect(self._after_own_change)
             self._model.failed.connect(self._show_message)
-            self._model.notice.connect(lambda text: self._show_message(text, NOTICE_MS))
+            self._model.notice.connect(self._notice)
             self._model.refresh()  # reading may have moved a corrupt file aside: say so
         return self._model
 
@@ -177,7 +182,7 @@ class BookmarkFeature(QObject):
         if library is not self.window.library or self._model is None:
             return  # the library changed again; its own run is queued
         for text in notices:
-            self._show_message(text, NOTICE_MS)
+            self._notice(text)
         # The worker wrote what it found; this pass only finds everything in place.
         self._model.resolve(library)
         self._seen = _signature(self._model.store.path)
@@ -369,6 +374,11 @@ class BookmarkFeature(QObject):
 
     def _show_message(self, text: str, timeout: int = MESSAGE_MS) -> None:
         self.window.statusBar().showMessage(text, timeout)
+
+    def _notice(self, text: str) -> None:
+        """What the reader must know about their bookmarks file: shown long, and logged."""
+        logger.warning("%s", text)
+        self._show_message(text, NOTICE_MS)
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:

@@ -12,8 +12,15 @@ the Bookmarks panel only displays what :class:`BookmarkStore` holds.
 **On disk.** One JSON object ``{"format": "encyclopedia-bookmarks", "version": 1,
 "folders": [...], "bookmarks": [...]}``, written atomically. Every change locks the
 file, reads it again, applies itself to what is there and writes: two windows or
-processes never lose each other's bookmarks. A corrupt file is moved aside as
-``bookmarks.json.corrupt-<time>`` and :meth:`BookmarkStore.take_notices` says so.
+processes never lose each other's bookmarks. A damaged file is kept aside as
+``bookmarks.json.damaged-<time>`` and :meth:`BookmarkStore.take_notices` says so;
+one with some unusable entries is kept aside the same way and rewritten with the
+others. Reading needs no write access: a read-only data folder lists them.
+
+**Importing** reads a file that may be hostile: XML through ``defusedxml``
+(no entity expansion, no external entities or DTDs fetched), at most
+:data:`IMPORT_LIMIT` bytes, folders at most :data:`FOLDER_DEPTH` deep. Anything
+else is refused with one line (:class:`UnreadableBookmarks`).
 
 **Identity.** A bookmark is a section id in a folder: the same section may be
 bookmarked in several folders, once in each. Import merges on that key.
@@ -54,16 +61,16 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from content import ContentError, Library, Section, UnknownSection, split_id
+from content.files import NotAFile, read_file
 from content.places import data_dir
 from content.render import section_texts
 from viewer.links import resolve_link
 from viewer.storage import (
     StorageError,
     atomic_write,
-    corrupt_notice,
     locked,
-    move_aside,
     read_document,
+    repair,
 )
 
 logger = logging.getLogger(__name__)
@@ -78,6 +85,9 @@ XBEL_DOCTYPE = ('<!DOCTYPE xbel PUBLIC "+//IDN python.org//DTD XML Bookmark Exch
 XBEL_OWNER = "encyclopedia-viewer"  # our <metadata owner=...> in XBEL
 FOLDER_SEPARATOR = " / "  # nested XBEL folders become one flat folder name
 SKETCH_SIZE = 16  # hashes kept per text: 128 hex characters per bookmark
+SIZE_LIMIT = 64 * 2**20  # bookmarks.json: ~100,000 bookmarks; more is not a bookmarks file
+IMPORT_LIMIT = 32 * 2**20  # a file to import: a browser's XBEL of ten thousand is ~5 MB
+FOLDER_DEPTH = 64  # XBEL folders in folders; deeper is not someone's bookmarks
 
 
 class BookmarkError(Exception):
@@ -555,24 +565,37 @@ def shelf_from_xbel(text: str, library: Library | None = None) -> tuple[Shelf, t
     mapped through the library's link rules when a library is given (a browser
     bookmark on ``file:///.../notes/a.md#b``). Anything else (http, qthelp, ...)
     cannot be a section of ours and is skipped, with the reason reported.
+
+    The file may be hostile: entities (a "billion laughs", an external entity
+    reading a local file) are refused, and folders nest :data:`FOLDER_DEPTH` deep
+    at most; either raises UnreadableBookmarks.
     """
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
     try:
-        root = ET.fromstring(text)
+        # A DOCTYPE is allowed (XBEL files name their DTD) but never fetched.
+        root = fromstring(text, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except ET.ParseError as error:
         raise UnreadableBookmarks(f"not valid XML ({error})") from None
+    except DefusedXmlException as error:
+        raise UnreadableBookmarks("refused: it declares XML entities, which bookmarks never "
+                                  f"need and an attack uses ({error})") from None
     if root.tag != "xbel":
         raise UnreadableBookmarks(f"not an XBEL file (its root is <{root.tag}>)")
     bookmarks: list[Bookmark] = []
     folders: list[str] = []
     skipped: list[str] = []
 
-    def walk(element: ET.Element, folder: str) -> None:
+    def walk(element: ET.Element, folder: str, depth: int) -> None:
         for child in element:
             if child.tag == "folder":
+                if depth >= FOLDER_DEPTH:
+                    raise UnreadableBookmarks(f"its folders nest more than {FOLDER_DEPTH} deep")
                 title = " ".join((child.findtext("title") or "").split()) or "Untitled"
                 name = f"{folder}{FOLDER_SEPARATOR}{title}" if folder else title
                 folders.append(name)
-                walk(child, name)
+                walk(child, name, depth + 1)
             elif child.tag == "bookmark":
                 bookmark = _xbel_bookmark(child, folder, library)
                 if isinstance(bookmark, Bookmark):
@@ -580,7 +603,7 @@ def shelf_from_xbel(text: str, library: Library | None = None) -> tuple[Shelf, t
                 else:
                     skipped.append(bookmark)
 
-    walk(root, "")
+    walk(root, "", 0)
     return Shelf.of(bookmarks, folders), tuple(skipped)
 
 
@@ -633,11 +656,19 @@ def _section_id_from_href(href: str, library: Library | None) -> str | None:
 
 def read_bookmarks_file(path: Path, library: Library | None = None
                         ) -> tuple[Shelf, tuple[str, ...]]:
-    """Bookmarks from our JSON (the store's or ``list --json``'s shape) or XBEL, by content."""
+    """Bookmarks from our JSON (the store's or ``list --json``'s shape) or XBEL, by content.
+
+    A file of more than :data:`IMPORT_LIMIT` bytes is refused unread.
+    """
     try:
-        raw = path.read_bytes()
+        raw = read_file(path, IMPORT_LIMIT)
+    except NotAFile as error:
+        raise UnreadableBookmarks(f"cannot read {path}: {error.strerror}") from None
     except OSError as error:
         raise UnreadableBookmarks(f"cannot read {path}: {error.strerror or error}") from None
+    if len(raw) > IMPORT_LIMIT:
+        raise UnreadableBookmarks(f"{path} is bigger than {IMPORT_LIMIT // 2**20} MB: "
+                                  "too big to be bookmarks")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -653,14 +684,16 @@ def read_bookmarks_file(path: Path, library: Library | None = None
 def _shelf_from_json_text(text: str) -> tuple[Shelf, tuple[str, ...]]:
     try:
         body = json.loads(text)
-    except json.JSONDecodeError as error:
+    except RecursionError:
+        raise UnreadableBookmarks("its JSON is nested too deeply to be bookmarks") from None
+    except ValueError as error:  # bad JSON, or a number of thousands of digits
         raise UnreadableBookmarks(f"neither XBEL nor valid JSON ({error})") from None
     if isinstance(body, list):
         body = {"bookmarks": body}
     elif not isinstance(body, dict) or body.get("format") != FORMAT:
         raise UnreadableBookmarks("not a bookmarks file (JSON without \"format\": "
                                   f"\"{FORMAT}\")")
-    elif not isinstance(body.get("version"), int) or body["version"] > FORMAT_VERSION:
+    elif not isinstance(body.get("version"), int) or not 1 <= body["version"] <= FORMAT_VERSION:
         raise UnreadableBookmarks(f"bookmarks format version {body.get('version')!r} is not "
                                   f"one this viewer reads (up to {FORMAT_VERSION})")
     shelf, problems = shelf_from_document(body)
@@ -722,7 +755,7 @@ class BookmarkStore:
 
     def reload(self) -> tuple[Bookmark, ...]:
         """Read the file again: another window or process may have changed it."""
-        with locked(self.path):
+        with locked(self.path, reading=True):
             self._show(self._read())
         return self.bookmarks
 
@@ -858,15 +891,16 @@ class BookmarkStore:
 
     def _read(self) -> Shelf:
         """The shelf on disk; call with the lock held. Salvages what it can of a bad file."""
-        document = read_document(self.path, kind=FORMAT, version=FORMAT_VERSION)
+        document = read_document(self.path, kind=FORMAT, version=FORMAT_VERSION,
+                                 limit=SIZE_LIMIT)
         self._notices.extend(document.notices)
         shelf, problems = shelf_from_document(document.body)
         if problems:
-            # Some entries are unreadable: keep the whole file aside, go on with the rest.
-            moved = move_aside(self.path)
-            atomic_write(self.path, shelf_to_json(shelf))
-            self._notices.append(corrupt_notice(self.path, moved, "; ".join(problems))
-                                 + f"; {len(shelf.bookmarks)} bookmarks were recovered")
+            # Some entries are unusable: keep the whole file aside, go on with the rest.
+            count = len(shelf.bookmarks)
+            self._notices.append(repair(
+                self.path, shelf_to_json(shelf), problems,
+                f"{count} bookmark{'s were' if count != 1 else ' was'} recovered"))
         return shelf
 
     def _show(self, shelf: Shelf) -> None:

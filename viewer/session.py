@@ -8,10 +8,16 @@ toolbars, splitter, sidebar tab) when the window closes or the application quits
 
 ``open_at(target)`` is how the window starts: the target if there is one, else
 the saved place, else the first article.
+
+A damaged ``state.json`` costs the reader their places, never the start: it is
+kept aside and the window starts with defaults, saying so once in the status bar
+(and in the log, which the command line prints). A place that cannot be saved (a
+read-only or full disk) is said once, not at every step.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
@@ -22,6 +28,8 @@ from viewer.storage import StorageError
 
 if TYPE_CHECKING:
     from viewer.mainwindow import MainWindow
+
+logger = logging.getLogger(__name__)
 
 SAVE_DELAY_MS = 1500  # after the last navigation or scroll: one write, not one per step
 MESSAGE_MS = 10000
@@ -34,6 +42,7 @@ class Session(QObject):
         self.saving = True  # off for a screenshot: it is not the reader's session
         self._state = window.state
         self._written: tuple[str, Place] | None = None  # (library root, place) last saved
+        self._unsaved = ""  # why the last save failed, told once until a save works
         # The reading state as the window starts (its place, theme, zoom, layout): read
         # once, as the first paint needs it, and a corrupt file is told about once.
         self.saved = self._read()
@@ -119,8 +128,9 @@ class Session(QObject):
         try:
             self._state.save_session(root, place, self._layout())
         except StorageError as error:
-            self._tell(f"Your reading position could not be saved: {error}")
+            self._not_saved(error)
             return
+        self._unsaved = ""
         if place is not None:
             self._written = (root, place)
 
@@ -135,8 +145,9 @@ class Session(QObject):
         try:
             self._state.save_position(self.window.library.root, place)
         except StorageError as error:
-            self._tell(f"Your reading position could not be saved: {error}")
+            self._not_saved(error)
             return
+        self._unsaved = ""
         self._written = (root, place)
 
     def _layout(self) -> WindowLayout:
@@ -145,10 +156,16 @@ class Session(QObject):
                             bytes(window.splitter.saveState().data()),
                             _tab_name(window.sidebar.tabText(window.sidebar.currentIndex())))
 
+    def _not_saved(self, error: StorageError) -> None:
+        message = f"Your reading position could not be saved: {error}"
+        if message != self._unsaved:
+            self._unsaved = message
+            self._tell(message)
+
     def _tell(self, *messages: str) -> None:
         for message in messages:
+            logger.warning("%s", message)
             self.window.statusBar().showMessage(message, MESSAGE_MS)
-
 
 
 def _tab_name(text: str) -> str:

@@ -11,8 +11,11 @@ window reads one small file before its first paint.
 
 ``state.json`` is written atomically and changed under a lock after reading it
 again (see :mod:`viewer.storage`), so two windows on different libraries keep
-both positions. A corrupt file is moved aside and :meth:`StateFile.take_notices`
-says so; losing the reading position is never worth a crash.
+both positions. A damaged file is kept aside as ``state.json.damaged-<time>``
+and :meth:`StateFile.take_notices` says so; one with some values that make no
+sense (a scroll of 1e308, a zoom that is not a number) is kept aside the same
+way and rewritten with the rest. Losing the reading position is never worth a
+crash.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from content.places import data_dir
-from viewer.storage import atomic_write, locked, read_document
+from viewer.storage import StorageError, atomic_write, locked, read_document, repair
 
 FORMAT = "encyclopedia-state"
 FORMAT_VERSION = 1
 FILE_NAME = "state.json"
 THEMES = ("system", "light", "dark")
 ZOOM_RANGE = (0.25, 5.0)
+SCROLL_LIMIT = 1e7  # pixels below a heading: ten thousand screens; Qt takes 32-bit ints
+SIZE_LIMIT = 8 * 2**20  # bytes; a state of a thousand libraries is a few hundred KB
 
 
 # Named tuples, not dataclasses: the window reads the state before its first
@@ -80,44 +85,71 @@ def _clamp_zoom(zoom: float) -> float:
     return min(max(zoom, low), high) if math.isfinite(zoom) else 1.0
 
 
-def _number(value: Any, default: float) -> float:
+def _number(value: Any, low: float, high: float) -> float | None:
+    """A JSON number from ``low`` to ``high``, or None (text, NaN, 1e308, true...)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return default
-    return float(value) if math.isfinite(value) else default
+        return None
+    number = float(value) if -1e300 < value < 1e300 else math.inf  # no OverflowError
+    return number if low <= number <= high else None
 
 
 def state_from_json(body: Mapping[str, Any]) -> ReadingState:
     """Lenient: a value that makes no sense falls back to its default, one at a time."""
+    return read_state(body)[0]
+
+
+def read_state(body: Mapping[str, Any]) -> tuple[ReadingState, tuple[str, ...]]:
+    """The state in ``body``, and what was wrong in it: each value of the wrong type
+    or out of range falls back to its default. Absent values are not wrong, nor is
+    a theme this version does not know (a later one may add it)."""
+    problems: list[str] = []
     positions: dict[str, Place] = {}
-    raw_positions = body.get("positions")
-    if isinstance(raw_positions, dict):
-        for root, entry in raw_positions.items():
-            if isinstance(entry, dict) and isinstance(entry.get("section"), str) \
-                    and entry["section"]:
-                positions[root] = Place(entry["section"], _number(entry.get("scroll"), 0.0))
-    theme = body.get("theme")
-    return ReadingState(MappingProxyType(positions),
-                        _clamp_zoom(_number(body.get("zoom"), 1.0)),
-                        theme if theme in THEMES else "system",
-                        _layout_from_json(body.get("window")))
+    raw_positions = body.get("positions", {})
+    if not isinstance(raw_positions, dict):
+        problems.append("'positions' is not an object")
+        raw_positions = {}
+    for root, entry in raw_positions.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("section"), str) \
+                or not entry["section"]:
+            problems.append(f"the place in {root!r} has no section")
+            continue
+        scroll = _number(entry.get("scroll", 0.0), -SCROLL_LIMIT, SCROLL_LIMIT)
+        if scroll is None:
+            problems.append(f"the scroll of the place in {root!r} is out of range")
+        positions[root] = Place(entry["section"], scroll or 0.0)
+    zoom = _number(body.get("zoom", 1.0), *ZOOM_RANGE)
+    if zoom is None:
+        problems.append(f"the zoom is not a number from {ZOOM_RANGE[0]} to {ZOOM_RANGE[1]}")
+    theme = body.get("theme", "system")
+    if not isinstance(theme, str):
+        problems.append("the theme is not text")
+    layout, layout_problem = _layout_from_json(body.get("window", {}))
+    if layout_problem:
+        problems.append(layout_problem)
+    return ReadingState(MappingProxyType(positions), zoom or 1.0,
+                        theme if theme in THEMES else "system", layout), tuple(problems)
 
 
-def _layout_from_json(body: Any) -> WindowLayout:
+def _layout_from_json(body: Any) -> tuple[WindowLayout, str]:
     if not isinstance(body, dict):
-        return WindowLayout()
-    tab = body.get("sidebar_tab")
-    return WindowLayout(_bytes(body.get("geometry")), _bytes(body.get("toolbars")),
-                        _bytes(body.get("splitter")), tab if isinstance(tab, str) else "")
+        return WindowLayout(), "the window's layout is not an object"
+    parts = [_bytes(body.get(name, "")) for name in ("geometry", "toolbars", "splitter")]
+    tab = body.get("sidebar_tab", "")
+    problem = "" if all(part is not None for part in parts) and isinstance(tab, str) \
+        else "the window's layout is damaged"
+    geometry, toolbars, splitter = (part or b"" for part in parts)
+    return WindowLayout(geometry, toolbars, splitter, tab if isinstance(tab, str) else ""), \
+        problem
 
 
-def _bytes(text: Any) -> bytes:
-    """Base64 text as bytes; anything else as none (Qt ignores an empty state)."""
+def _bytes(text: Any) -> bytes | None:
+    """Base64 text as bytes; None for anything else (Qt ignores an empty state)."""
     if not isinstance(text, str):
-        return b""
+        return None
     try:
         return binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
     except (ValueError, UnicodeEncodeError):
-        return b""
+        return None
 
 
 def _base64(data: bytes) -> str:
@@ -154,8 +186,8 @@ class StateFile:
         return notices
 
     def load(self) -> ReadingState:
-        with locked(self.path):
-            return self._read()
+        with locked(self.path, reading=True):
+            return self._read(to_change=False)
 
     def save_position(self, library_root: Path | str, place: Place) -> ReadingState:
         key = library_key(library_root)
@@ -178,10 +210,21 @@ class StateFile:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
         return self._change(lambda state: state._replace(theme=theme))
 
-    def _read(self) -> ReadingState:
-        document = read_document(self.path, kind=FORMAT, version=FORMAT_VERSION)
+    def _read(self, *, to_change: bool = True) -> ReadingState:
+        document = read_document(self.path, kind=FORMAT, version=FORMAT_VERSION,
+                                 limit=SIZE_LIMIT)
         self._notices.extend(document.notices)
-        return state_from_json(document.body)
+        state, problems = read_state(document.body)
+        if problems:
+            try:
+                self._notices.append(repair(self.path, state_to_json(state), problems,
+                                            "the rest of the reading state is kept"))
+            except StorageError as error:
+                if to_change:  # never written over while it cannot be kept
+                    raise
+                self._notices.append(f"{self.path.name} has values that make no sense "
+                                     f"({problems[0]}), which are not used; {error}")
+        return state
 
     def _change(self, change: Callable[[ReadingState], ReadingState]) -> ReadingState:
         with locked(self.path):

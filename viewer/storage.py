@@ -1,14 +1,18 @@
 """Small JSON files in the user's data directory that survive crashes and share well.
 
-Bookmarks and the reading state use the same three rules:
+Bookmarks and the reading state use the same rules:
 
 - a write is atomic (:func:`atomic_write`): the old file stays whole until the
   new one is complete on disk, so a crash or a full disk never leaves half a file;
 - a change is made under an exclusive lock (:func:`locked`) on a side file
   ``NAME.lock``, after reading the file again, so two windows or processes do not
-  lose each other's changes;
-- a file that cannot be read is moved aside as ``NAME.corrupt-<time>``
-  (:func:`read_document`) and the reader is told; it is never silently emptied.
+  lose each other's changes; reading needs no lock, so a read-only data folder
+  can still be read;
+- a damaged file (empty, cut short, not JSON, nested too deeply, of the wrong
+  type, a folder, unreadable) is kept as ``NAME.damaged-<UTC time>`` beside the
+  new one (:func:`read_document`) and the reader is told in one line; one with
+  some unusable values is kept the same way and rewritten with the rest
+  (:func:`repair`). Nothing the reader made is ever silently emptied.
 
     >>> with locked(path):
     ...     document = read_document(path, kind="bookmarks", version=1)
@@ -18,18 +22,28 @@ Bookmarks and the reading state use the same three rules:
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
+from content.files import NotAFile, read_file
 from content.files import atomic_write as write_atomically
 
 logger = logging.getLogger(__name__)
+
+DAMAGED = "damaged"  # a damaged file NAME is kept as NAME.damaged-<UTC time>
+# What a file that cannot be read is, rather than a passing failure of the disk:
+# such a file is kept aside, as a damaged one is.
+UNREADABLE = frozenset({errno.EACCES, errno.EPERM, errno.EISDIR, errno.ELOOP, errno.ENXIO})
+# Why a folder cannot be written; reading it still works.
+NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC,
+                          getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 class StorageError(Exception):
@@ -55,23 +69,33 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         write_atomically(path, text)
     except OSError as error:
-        raise StorageError(f"cannot save {path}: {error.strerror or error}") from error
+        raise StorageError(f"cannot save {path}: {_why(error)}") from error
 
 
 @contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
+def locked(path: Path, *, reading: bool = False) -> Iterator[None]:
     """Hold an exclusive lock for ``path`` (on ``path.lock``) while the block runs.
 
     The lock is on a side file because the data file itself is replaced by every
     write, and a lock on a replaced file protects nothing. The lock is released
-    by the operating system if the process dies.
+    by the operating system if the process dies. In a folder we cannot write
+    (read-only, full, not ours) the lock file is locked as it is; if there is
+    none, a block that is only ``reading`` runs unlocked (every write is a
+    rename, so a reader sees a whole file either way) and a change raises
+    StorageError, saying why.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     lock_path = path.with_name(path.name + ".lock")
+    lock_file: BinaryIO | None = None
     try:
-        lock_file = open(lock_path, "a+b")  # noqa: SIM115 - closed in the finally below
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock_file = open(lock_path, "a+b")  # noqa: SIM115 - closed below
     except OSError as error:
-        raise StorageError(f"cannot lock {path}: {error.strerror or error}") from error
+        lock_file = _lock_as_it_is(lock_path, error)
+        if lock_file is None and not reading:
+            raise StorageError(f"cannot save {path}: {_why(error)}") from error
+    if lock_file is None:
+        yield
+        return
     try:
         _lock(lock_file)
         try:
@@ -80,6 +104,17 @@ def locked(path: Path) -> Iterator[None]:
             _unlock(lock_file)
     finally:
         lock_file.close()
+
+
+def _lock_as_it_is(lock_path: Path, error: OSError) -> BinaryIO | None:
+    """The lock file opened for reading, when it cannot be opened to write; None if there
+    is none. A locking error that is not about writing is the reader's to know."""
+    if error.errno not in NOT_WRITABLE:
+        raise StorageError(f"cannot lock {lock_path.with_suffix('')}: {_why(error)}") from error
+    try:
+        return open(lock_path, "rb")  # closed by locked()
+    except OSError:
+        return None
 
 
 if sys.platform == "win32":
@@ -108,57 +143,119 @@ else:
         fcntl.flock(file.fileno(), fcntl.LOCK_UN)
 
 
-def move_aside(path: Path) -> Path:
-    """Rename an unreadable file to ``NAME.corrupt-<UTC time>`` and return the new path."""
+def _why(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _kept_name(path: Path) -> Path:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    target = path.with_name(f"{path.name}.{DAMAGED}-{stamp}")
     count = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{count}")
+    while os.path.lexists(target):
+        target = path.with_name(f"{path.name}.{DAMAGED}-{stamp}-{count}")
         count += 1
-    try:
-        os.replace(path, target)
-    except OSError as error:
-        raise StorageError(f"{path} is unreadable and cannot be moved aside: "
-                           f"{error.strerror or error}") from error
-    logger.warning("moved unreadable %s to %s", path, target)
     return target
 
 
-def read_document(path: Path, *, kind: str, version: int) -> Document:
+def move_aside(path: Path) -> Path:
+    """Rename a damaged file (or folder) to ``NAME.damaged-<UTC time>``; return the new path."""
+    target = _kept_name(path)
+    try:
+        os.replace(path, target)
+    except OSError as error:
+        raise StorageError(f"{path} is damaged and cannot be kept aside: {_why(error)}") \
+            from error
+    logger.info("kept damaged %s as %s", path, target)
+    return target
+
+
+def repair(path: Path, text: str, problems: Sequence[str], recovered: str) -> str:
+    """Keep ``path`` aside as damaged and write ``text`` (what could be used of it) in its
+    place; return the notice for the reader. Call it with :func:`locked` held.
+
+    The damaged file is kept by a hard link, so that if the new one cannot be
+    written (a full disk) everything is as it was, and StorageError says why.
+    """
+    target = _kept_name(path)
+    try:
+        os.link(path, target)
+        linked = True
+    except OSError:  # a file system without hard links: move it, and back on failure
+        target, linked = move_aside(path), False
+    try:
+        atomic_write(path, text)
+    except StorageError:
+        with contextlib.suppress(OSError):
+            if linked:
+                target.unlink()
+            else:
+                os.replace(target, path)
+        raise
+    logger.info("kept damaged %s as %s and rewrote it", path, target)
+    return f"{path.name} was partly damaged ({_first(problems)}); it was kept as " \
+           f"{target.name}; {recovered}"
+
+
+def _first(problems: Sequence[str]) -> str:
+    more = len(problems) - 1
+    return problems[0] + (f", and {more} more" if more > 0 else "")
+
+
+def read_document(path: Path, *, kind: str, version: int, limit: int) -> Document:
     """The JSON object in ``path``; call it with :func:`locked` held.
 
     The file must be an object with ``"format": kind`` and an integer
-    ``"version"``. A missing file is an empty document. A file that is not such
-    an object is moved aside and the returned notice says where it went. A file
-    from a newer version raises :class:`NewerFormat`: it is not ours to change.
+    ``"version"``, and at most ``limit`` bytes. A missing file is an empty
+    document. A damaged one is moved aside and the returned notice says where
+    it went. A file from a newer version raises :class:`NewerFormat`: it is not
+    ours to change. A read that fails for another reason (the disk) raises
+    StorageError, and nothing is moved.
     """
     try:
-        raw = path.read_bytes()
+        raw = read_file(path, limit)
     except FileNotFoundError:
         return Document({})
+    except NotAFile as error:
+        problem = error.strerror
     except OSError as error:
-        raise StorageError(f"cannot read {path}: {error.strerror or error}") from error
-    problem = None
-    body: Any = None
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        problem = f"not valid JSON ({error})"
-    if problem is None:
-        if not isinstance(body, dict):
-            problem = "not a JSON object"
-        elif body.get("format") != kind:
-            problem = f"not a {kind} file"
-        elif not isinstance(body.get("version"), int) or isinstance(body["version"], bool):
-            problem = "it has no format version"
-        elif body["version"] > version:
+        if error.errno not in UNREADABLE:
+            raise StorageError(f"cannot read {path}: {_why(error)}") from error
+        problem = "it is a folder" if error.errno == errno.EISDIR else _why(error)
+    else:
+        body, problem = _parse(raw, kind, version, limit)
+        if problem is None and body["version"] > version:
             raise NewerFormat(f"{path} has format version {body['version']}, newer than this "
                               f"viewer's ({version}); it is left unchanged")
-    if problem is None:
-        return Document(body)
-    return Document({}, (corrupt_notice(path, move_aside(path), problem),))
+        if problem is None:
+            return Document(body)
+    return Document({}, (damaged_notice(path, move_aside(path), problem),))
 
 
-def corrupt_notice(path: Path, moved_to: Path, problem: str) -> str:
-    return f"{path.name} could not be read ({problem}); it was kept as {moved_to.name}"
+def _parse(raw: bytes, kind: str, version: int, limit: int) -> tuple[Any, str | None]:
+    """The document in ``raw`` and None, or what is wrong with it."""
+    if len(raw) > limit:
+        return None, f"it is bigger than {limit // 2**20} MB"
+    if not raw.strip():
+        return None, "it is empty"
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, "it is not UTF-8 text"
+    except json.JSONDecodeError as error:
+        return None, f"it is not valid JSON: {error.msg} at line {error.lineno}"
+    except ValueError:  # a number of thousands of digits
+        return None, "it is not valid JSON: a number is too long"
+    except RecursionError:
+        return None, "it is nested too deeply"
+    if not isinstance(body, dict):
+        return None, "it is not a JSON object"
+    if body.get("format") != kind:
+        return None, f"it is not a {kind} file"
+    number = body.get("version")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        return None, "it has no format version"
+    return body, None
+
+
+def damaged_notice(path: Path, kept: Path, problem: str) -> str:
+    return f"{path.name} could not be read ({problem}); it was kept as {kept.name}"

@@ -521,8 +521,8 @@ def test_a_corrupt_bookmarks_file_is_moved_aside_and_the_reader_told(
     (data / "bookmarks.json").write_text("{ this is not json", encoding="utf-8")
     window = open_window()
     qtbot.waitUntil(lambda: "could not be read" in window.statusBar().currentMessage())
-    assert "bookmarks.json.corrupt-" in window.statusBar().currentMessage()
-    assert len(list(data.glob("bookmarks.json.corrupt-*"))) == 1
+    assert "bookmarks.json.damaged-" in window.statusBar().currentMessage()
+    assert len(list(data.glob("bookmarks.json.damaged-*"))) == 1
     panel = show_bookmarks(qtbot, window)
     assert rows(panel) == []
     assert panel.empty.isVisible()

@@ -113,7 +113,7 @@ def test_a_corrupt_state_file_is_set_aside_and_the_reader_told(
     window = start_window()
     assert text_at_top(window) == "Seven Thousand Cadres Conference"
     assert "state.json could not be read" in window.statusBar().currentMessage()
-    assert len(list(data.glob("state.json.corrupt-*"))) == 1
+    assert len(list(data.glob("state.json.damaged-*"))) == 1
 
 
 def test_open_without_a_target_resumes_and_with_one_goes_there(

@@ -255,7 +255,7 @@ def test_a_corrupt_file_is_moved_aside_and_the_reader_told(library: Library,
     store = BookmarkStore()
     (notice,) = store.take_notices()
     assert "bookmarks.json could not be read" in notice
-    (aside,) = path.parent.glob("bookmarks.json.corrupt-*")
+    (aside,) = path.parent.glob("bookmarks.json.damaged-*")
     assert aside.name in notice
     assert aside.read_bytes().endswith(b'"bookm')  # the reader's data, byte for byte
     assert store.bookmarks == () and store.take_notices() == ()  # told once
@@ -274,9 +274,9 @@ def test_a_file_with_one_broken_entry_keeps_the_others(encyclopedia_home: Path) 
 
     store = BookmarkStore()
     (notice,) = store.take_notices()
-    assert "bookmark 2: it has no section id" in notice and "1 bookmarks were recovered" in notice
+    assert "bookmark 2: it has no section id" in notice and "1 bookmark was recovered" in notice
     assert [b.id for b in store.bookmarks] == ["rivers#the-nile"]
-    (aside,) = path.parent.glob("bookmarks.json.corrupt-*")
+    (aside,) = path.parent.glob("bookmarks.json.damaged-*")
     assert '"no id"' in aside.read_text()
     assert [b.id for b in BookmarkStore().bookmarks] == ["rivers#the-nile"]
 
@@ -288,7 +288,7 @@ def test_a_file_from_a_newer_version_is_left_alone(encyclopedia_home: Path) -> N
     with pytest.raises(NewerFormat, match="version 99"):
         BookmarkStore()
     assert json.loads(path.read_text())["version"] == 99
-    assert not list(path.parent.glob("*.corrupt-*"))
+    assert not list(path.parent.glob("*.damaged-*"))
 
 
 # --- Other windows and processes ------------------------------------------------------

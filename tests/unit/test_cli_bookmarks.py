@@ -133,8 +133,8 @@ def test_a_corrupt_file_is_reported_and_the_command_goes_on(encyclopedia_home: P
     path.write_text("garbage")
     result = bookmarks("list", "--json")
     assert result.returncode == 0 and json.loads(result.stdout) == []
-    assert "bookmarks.json.corrupt-" in result.stderr
-    assert len(list(path.parent.glob("bookmarks.json.corrupt-*"))) == 1
+    assert "bookmarks.json.damaged-" in result.stderr
+    assert len(list(path.parent.glob("bookmarks.json.damaged-*"))) == 1
 
 
 @pytest.mark.parametrize("action", [["list", "--json"], ["add", LEGACY], ["remove", LEGACY],

@@ -93,7 +93,7 @@ def test_a_corrupt_state_file_is_moved_aside_and_reported(encyclopedia_home: Pat
     state_file = StateFile()
     assert state_file.load() == ReadingState()
     (notice,) = state_file.take_notices()
-    (aside,) = path.parent.glob("state.json.corrupt-*")
+    (aside,) = path.parent.glob("state.json.damaged-*")
     assert aside.name in notice and aside.read_text() == "{ not json"
     state_file.save_zoom(1.5)
     assert StateFile().load().zoom == 1.5 and state_file.take_notices() == ()
