@@ -15,6 +15,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+# Why a write fails when the folder cannot take it (read-only, not ours, full, over
+# quota, over the file size limit), rather than because of what is being written.
+NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EFBIG,
+                          getattr(errno, "EDQUOT", errno.ENOSPC)})
+
 
 def atomic_write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` so that readers see the old file or the new, never half.

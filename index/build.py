@@ -26,19 +26,20 @@ import logging
 import os
 import re
 import shutil
+import stat
 import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from content.files import atomic_write, fsync_path
+from content.files import NOT_WRITABLE, atomic_write, fsync_path, read_file
 from content.library import Article, Library
 from content.places import cache_dir, library_key
 from index.analysis import raw_words, spelling_word
-from index.errors import IndexBusy, IndexCorrupt
+from index.errors import Error, IndexBusy, IndexCorrupt
 from index.plaintext import section_texts
 from index.schema import PATH_SEPARATOR, index_format, make_codec, make_schema
 
@@ -55,6 +56,7 @@ LOCK = "lock"
 LOCK_WAIT = 300.0  # seconds: a first build of a big library can take minutes
 # Below this many sections, forking writer processes costs more than it saves.
 PARALLEL_FROM = 2000
+RECORD_LIMIT = 256 * 2**20  # bytes of state.json: a million files' fingerprints is ~100 MB
 
 
 @dataclass(frozen=True)
@@ -133,9 +135,18 @@ def update_index(library: Library, progress: Progress | None = None, *,
     ``procs > 1`` lets a big first build use that many writer processes. Only
     pass it from a process that runs no threads (the command line, a script):
     the writer forks. ``wait`` is how long to wait for another process that is
-    updating the same index before raising :class:`IndexBusy`.
+    updating the same index before raising :class:`IndexBusy`. Raises
+    :class:`Error` if the index needs writing and its folder cannot take it (a
+    read-only or full disk): a saved index is what this is for.
     """
-    stats, ix = update_and_open(library, progress, rebuild=rebuild, procs=procs, wait=wait)
+    try:
+        stats, ix = _update_and_open(library, progress, rebuild=rebuild, procs=procs,
+                                     wait=wait)
+    except OSError as error:
+        if error.errno not in NOT_WRITABLE:
+            raise
+        raise Error(f"the search index cannot be saved in {index_dir(library.root)}: "
+                    f"{error.strerror or error}") from error
     ix.close()
     return stats
 
@@ -143,7 +154,23 @@ def update_index(library: Library, progress: Progress | None = None, *,
 def update_and_open(library: Library, progress: Progress | None = None, *,
                     rebuild: bool = False, procs: int = 1,
                     wait: float = LOCK_WAIT) -> tuple[IndexStats, Any]:
-    """As :func:`update_index`, also returning the open (and checked) Whoosh index."""
+    """As :func:`update_index`, also returning the open (and checked) Whoosh index.
+
+    Where the index needs writing and its folder cannot take it (a read-only
+    home, a full disk, a cache folder that is not ours), the index as last saved
+    is opened as it is, and ``stats.notice`` says that results may be behind the
+    library; if there is none that can be searched, :class:`Error` says why.
+    """
+    try:
+        return _update_and_open(library, progress, rebuild=rebuild, procs=procs, wait=wait)
+    except OSError as error:
+        if error.errno not in NOT_WRITABLE:
+            raise
+        return _as_last_saved(library, error)
+
+
+def _update_and_open(library: Library, progress: Progress | None, *, rebuild: bool,
+                     procs: int, wait: float) -> tuple[IndexStats, Any]:
     started = time.perf_counter()
     folder = index_dir(library.root)
     folder.mkdir(parents=True, exist_ok=True)
@@ -171,13 +198,34 @@ def update_and_open(library: Library, progress: Progress | None = None, *,
                       stats.removed, seconds, fresh, notice), ix
 
 
+def _as_last_saved(library: Library, error: OSError) -> tuple[IndexStats, Any]:
+    """The index as last saved, opened unlocked and unchanged: it cannot be written."""
+    folder = index_dir(library.root)
+    why = error.strerror or str(error)
+    logger.info("the search index in %s cannot be written (%s): searching it as saved",
+                folder, why)
+    state = _read_state(folder)
+    try:
+        if state is None or state.get("format") != index_format():
+            raise IndexCorrupt("none was saved by this version")
+        ix = open_checked(folder, state)
+    except Exception as unusable:  # any failure to read means there is nothing to search
+        raise Error(f"the search index cannot be saved in {folder} ({why}), and there is "
+                    f"no usable one there: {unusable}") from error
+    return IndexStats(len(library.articles), state["documents"], 0, 0, 0, 0.0, False,
+                      f"it cannot be updated ({why}); results are from the index as last "
+                      "saved"), ix
+
+
 def _open_or_create(folder: Path, rebuild: bool) -> tuple[Any, dict[str, Any], str, bool]:
     """The index as recorded and checked, or a new empty one; the notice why; and
     whether it is new."""
-    state = None if rebuild else _read_state(folder)
+    state, problem = (None, "") if rebuild else _read_record(folder)
     notice = ""
     if state is None:
-        if not rebuild and (folder / WHOOSH_DIR).exists():
+        if problem:
+            notice = f"its record of what it holds is damaged ({problem})"
+        elif not rebuild and os.path.lexists(folder / WHOOSH_DIR):
             notice = "the index had no readable record of its contents"
     elif state.get("format") != index_format():
         notice = (f"the index was made by another version "
@@ -188,7 +236,7 @@ def _open_or_create(folder: Path, rebuild: bool) -> tuple[Any, dict[str, Any], s
         except Exception as error:  # any failure to read means rebuild
             notice = f"the index was damaged ({type(error).__name__}: {error})"
     if notice:
-        logger.warning("rebuilding the search index in %s: %s", folder, notice)
+        logger.info("rebuilding the search index in %s: %s", folder, notice)
     ix, state = _create(folder)
     return ix, state, notice, True
 
@@ -304,9 +352,13 @@ def open_checked(folder: Path, state: dict[str, Any]) -> Any:
         raise IndexCorrupt("no record of the index files")
     whoosh_dir = folder / WHOOSH_DIR
     for name, size in files.items():
-        actual = (whoosh_dir / name).stat().st_size
-        if actual != size:
-            raise IndexCorrupt(f"{name} is {actual} bytes, {size} when committed")
+        if not _is_size(size) or Path(name).name != name or name in ("", ".", ".."):
+            raise IndexCorrupt(f"the record of the index file {name[:80]!r} is damaged")
+        entry = os.lstat(whoosh_dir / name)
+        if not stat.S_ISREG(entry.st_mode):
+            raise IndexCorrupt(f"{name} is not a file")
+        if entry.st_size != size:
+            raise IndexCorrupt(f"{name} is {entry.st_size} bytes, {size} when committed")
     ix = whoosh_index.open_dir(str(whoosh_dir))
     try:
         if ix.doc_count() != state["documents"]:
@@ -341,10 +393,10 @@ def _create(folder: Path) -> tuple[Any, dict[str, Any]]:
 
     whoosh_dir = folder / WHOOSH_DIR
     generation = max((int(m.group(1)) for p in whoosh_dir.glob("_MAIN_*.toc")
-                      if (m := re.fullmatch(r"_MAIN_(\d+)\.toc", p.name))), default=0)
-    shutil.rmtree(whoosh_dir, ignore_errors=True)
-    with contextlib.suppress(FileNotFoundError):
-        (folder / STATE).unlink()
+                      if (m := re.fullmatch(r"_MAIN_(\d{1,9})\.toc", p.name))), default=0)
+    # Whatever is in the way goes, be it a folder where a file was or the reverse.
+    _remove(whoosh_dir)
+    _remove(folder / STATE)
     whoosh_dir.mkdir(parents=True)
     storage = FileStorage(str(whoosh_dir))
     schema = make_schema()
@@ -356,18 +408,60 @@ def _create(folder: Path) -> tuple[Any, dict[str, Any]]:
     return ix, state
 
 
+def _remove(path: Path) -> None:
+    """Delete a file or a folder tree; nothing if there is none. Raises OSError."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
 # The record beside the index
 
 
 def _read_state(folder: Path) -> dict[str, Any] | None:
+    """The record beside the index, or None if there is none that can be used."""
+    return _read_record(folder)[0]
+
+
+def _read_record(folder: Path) -> tuple[dict[str, Any] | None, str]:
+    """The record beside the index and ``""``; or None and what is wrong with it
+    (``""`` when there is none). Never raises: whatever the file holds, a
+    damaged record means a rebuild."""
     try:
-        state = json.loads((folder / STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(state, dict) or not isinstance(state.get("articles"), dict) \
-            or not isinstance(state.get("documents"), int):
-        return None
-    return state
+        raw = read_file(folder / STATE, RECORD_LIMIT)
+    except FileNotFoundError:
+        return None, ""
+    except OSError as error:  # a folder, a pipe, no permission
+        return None, error.strerror or type(error).__name__
+    if len(raw) > RECORD_LIMIT:
+        return None, "it is too big"
+    if not raw.strip():
+        return None, "it is empty"
+    try:
+        state = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        return None, "it is nested too deeply"
+    except ValueError:  # not UTF-8, not JSON, a number of thousands of digits
+        return None, "it is not valid JSON"
+    if not isinstance(state, dict):
+        return None, "it is not a JSON object"
+    articles, files = state.get("articles"), state.get("files", {})
+    if not isinstance(state.get("format"), str) or len(state["format"]) > 200:
+        return None, "it has no format"
+    if not isinstance(articles, dict) or not all(isinstance(v, str) for v in articles.values()):
+        return None, "its list of articles is damaged"
+    if not _is_size(state.get("documents")):
+        return None, "its count of sections is out of range"
+    if not isinstance(files, dict) or not all(_is_size(size) for size in files.values()):
+        return None, "its sizes of files are out of range"
+    return state, ""
+
+
+def _is_size(value: Any) -> bool:
+    """A count or a size as JSON gives it: an int from 0 (not 1e308, NaN or true)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
 
 
 def _record(folder: Path, ix: Any, articles: dict[str, str], documents: int,
@@ -445,8 +539,22 @@ def read_vocabulary(folder: Path) -> tuple[list[str], list[int]]:
 
 @contextlib.contextmanager
 def _exclusive(path: Path, wait: float) -> Iterator[None]:
-    """Hold an OS lock on ``path``; the OS drops it if the process dies."""
-    with open(path, "a+b") as file:
+    """Hold an OS lock on ``path``; the OS drops it if the process dies.
+
+    In a folder that cannot be written, the lock file is locked as it is, so that
+    an index that needs no update can still be opened; OSError if there is none.
+    """
+    file: BinaryIO
+    try:
+        file = open(path, "a+b")  # noqa: SIM115 - closed by the with below
+    except OSError as error:
+        if error.errno not in NOT_WRITABLE:
+            raise
+        try:
+            file = open(path, "rb")  # noqa: SIM115 - closed by the with below
+        except OSError:
+            raise error from None
+    with file:
         deadline = time.monotonic() + wait
         while not _try_lock(file.fileno()):
             if time.monotonic() >= deadline:

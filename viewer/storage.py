@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from content.files import NotAFile, read_file
+from content.files import NOT_WRITABLE, NotAFile, read_file
 from content.files import atomic_write as write_atomically
 
 logger = logging.getLogger(__name__)
@@ -41,9 +41,6 @@ DAMAGED = "damaged"  # a damaged file NAME is kept as NAME.damaged-<UTC time>
 # What a file that cannot be read is, rather than a passing failure of the disk:
 # such a file is kept aside, as a damaged one is.
 UNREADABLE = frozenset({errno.EACCES, errno.EPERM, errno.EISDIR, errno.ELOOP, errno.ENXIO})
-# Why a folder cannot be written; reading it still works.
-NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC,
-                          getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 class StorageError(Exception):

@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         from viewer.cli import CommandError
 
         raise CommandError(str(error)) from error
+    if stats.notice:  # a damaged index, rebuilt: the reader may want to know why
+        print(f"encyclopedia: the search index was rebuilt: {stats.notice}", file=sys.stderr)
     if args.json:
         skipped = [{"path": item.path, "reason": item.reason} for item in library.skipped]
         print(json.dumps({**stats.as_json(), "skipped": skipped}, ensure_ascii=False))
