@@ -76,9 +76,14 @@ def read_file(path: Path, limit: int | None = None) -> bytes:
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as file:
+    try:
         mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
-            raise NotAFile(errno.EINVAL, f"it is {what}", str(path))
+    except BaseException:
+        os.close(descriptor)
+        raise
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise NotAFile(errno.EINVAL, f"it is {what}", str(path))
+    with os.fdopen(descriptor, "rb") as file:
         return file.read() if limit is None else file.read(limit + 1)

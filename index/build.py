@@ -70,7 +70,9 @@ class IndexStats:
     removed: int  # sections dropped with their file, or gone from a changed file
     seconds: float
     rebuilt: bool = False  # the index was (re)made from scratch
-    notice: str = ""  # why, when it was rebuilt for a reason the user may want to know
+    # Why it was rebuilt, for a reason the user may want to know; or, if not rebuilt,
+    # why it could not be updated (it may be behind the library).
+    notice: str = ""
 
     def as_json(self) -> dict[str, int | float]:
         return {"articles": self.articles, "sections": self.sections, "added": self.added,
@@ -158,8 +160,9 @@ def update_and_open(library: Library, progress: Progress | None = None, *,
 
     Where the index needs writing and its folder cannot take it (a read-only
     home, a full disk, a cache folder that is not ours), the index as last saved
-    is opened as it is, and ``stats.notice`` says that results may be behind the
-    library; if there is none that can be searched, :class:`Error` says why.
+    is opened as it is: ``stats.notice`` says why, and as ``stats.rebuilt`` is
+    False, the results may be behind the library. If there is none that can be
+    searched, :class:`Error` says why.
     """
     try:
         return _update_and_open(library, progress, rebuild=rebuild, procs=procs, wait=wait)
@@ -212,9 +215,9 @@ def _as_last_saved(library: Library, error: OSError) -> tuple[IndexStats, Any]:
     except Exception as unusable:  # any failure to read means there is nothing to search
         raise Error(f"the search index cannot be saved in {folder} ({why}), and there is "
                     f"no usable one there: {unusable}") from error
+    # Not rebuilt, with a notice: the index may be behind the library.
     return IndexStats(len(library.articles), state["documents"], 0, 0, 0, 0.0, False,
-                      f"it cannot be updated ({why}); results are from the index as last "
-                      "saved"), ix
+                      f"it cannot be saved ({why})"), ix
 
 
 def _open_or_create(folder: Path, rebuild: bool) -> tuple[Any, dict[str, Any], str, bool]:

@@ -295,8 +295,10 @@ class SearchFeature(QObject):
             self._workers.requestRetire.emit(old)
         self.stats = searcher.stats
         if self.stats is not None and self.stats.notice:
+            # Rebuilt (it was damaged), or searched as last saved (it cannot be written).
+            what = "was rebuilt" if self.stats.rebuilt else "may be out of date"
             self.window.statusBar().showMessage(
-                f"The search index was rebuilt: {self.stats.notice}", NOTICE_MS)
+                f"The search index {what}: {self.stats.notice}", NOTICE_MS)
         if latest:
             self._progress = None
             if self._bar is not None:

@@ -21,7 +21,7 @@ from content import Library, load_library
 from viewer.commands.index import terminal_progress, writer_processes
 
 if TYPE_CHECKING:
-    from index import Results
+    from index import Results, Searcher
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
 TRAIL_SEPARATOR = " \u203a "  # a single right angle quote, as the window shows a trail
@@ -50,6 +50,7 @@ def _search(library: Library, query: str, limit: int) -> Results:
     import index
 
     with index.open_index(library, terminal_progress(), procs=writer_processes()) as searcher:
+        _tell(searcher)
         try:
             return searcher.search(query, limit)
         except index.IndexCorrupt:
@@ -57,6 +58,14 @@ def _search(library: Library, query: str, limit: int) -> Results:
     with index.open_index(library, terminal_progress(), rebuild=True,
                           procs=writer_processes()) as searcher:
         return searcher.search(query, limit)
+
+
+def _tell(searcher: Searcher) -> None:
+    """One line on stderr if the index was rebuilt, or could not be brought up to date."""
+    stats = searcher.stats
+    if stats is not None and stats.notice:
+        what = "was rebuilt" if stats.rebuilt else "may be out of date"
+        print(f"encyclopedia: the search index {what}: {stats.notice}", file=sys.stderr)
 
 
 def _report(results: Results, terminal: bool) -> str:
