@@ -53,14 +53,25 @@ def resolve_target(library: Library, target: str | None) -> str | None:
         raise CommandError(str(error)) from None
 
 
+def _choose_platform(*, screenshot: bool) -> None:
+    """Qt's platform, decided before QApplication aborts on one it cannot load."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return  # the reader's (or the test's) own choice: not even the module's import
+    from viewer.cli import CommandError
+    from viewer.qt_platform import PlatformUnavailable, choose_platform
+
+    try:
+        choose_platform(screenshot=screenshot)
+    except PlatformUnavailable as error:
+        raise CommandError(str(error)) from None
+
+
 def run_window(args: Namespace | SimpleNamespace) -> int:
     """The window, as ``open``'s arguments ask (read by argparse or by cli.window_args)."""
     size = parse_size(args.size or DEFAULT_SIZE)
     library = load_library(args.content)
     target = resolve_target(library, args.target)
-    has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    if args.screenshot is not None and not has_display:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _choose_platform(screenshot=args.screenshot is not None)
 
     for name in QT_FREE_FIRST:
         importlib.import_module(name)
