@@ -17,6 +17,8 @@ The whole interface, in the order a program uses it::
   re-indexed; an unchanged library costs a few milliseconds) and returns a
   :class:`Searcher`. Call it from a worker thread: a first build of a big
   library takes a while. ``progress(done_files, total_files)`` reports it.
+- :func:`open_saved` opens the index as last saved, without updating it or
+  waiting for another process's update (None if there is nothing to search).
 - :func:`update_index` does the update alone and returns :class:`IndexStats`
   (what ``encyclopedia index`` prints).
 - :class:`Searcher` is long-lived and thread-safe; it notices a newer index on
@@ -34,7 +36,15 @@ from __future__ import annotations
 
 from content.library import Library
 from index.analysis import match_spans
-from index.build import LOCK_WAIT, IndexStats, Progress, index_dir, update_and_open, update_index
+from index.build import (
+    LOCK_WAIT,
+    IndexStats,
+    Progress,
+    index_dir,
+    open_committed,
+    update_and_open,
+    update_index,
+)
 from index.errors import Error, IndexBusy, IndexCorrupt
 from index.search import Hit, Results, Searcher
 
@@ -50,6 +60,7 @@ __all__ = [
     "index_dir",
     "match_spans",
     "open_index",
+    "open_saved",
     "update_index",
 ]
 
@@ -67,3 +78,14 @@ def open_index(library: Library, progress: Progress | None = None, *,
     """
     stats, ix = update_and_open(library, progress, rebuild=rebuild, procs=procs, wait=wait)
     return Searcher(index_dir(library.root), ix, stats)
+
+
+def open_saved(library: Library) -> Searcher | None:
+    """A Searcher on the index as last saved, without updating it or waiting for
+    the lock; None if nothing has been saved that can be searched.
+
+    For answering at once while another process updates the index: the
+    Searcher moves on to that update's result by itself once it is saved.
+    """
+    ix = open_committed(library)
+    return None if ix is None else Searcher(index_dir(library.root), ix)

@@ -201,6 +201,26 @@ def _update_and_open(library: Library, progress: Progress | None, *, rebuild: bo
                       stats.removed, seconds, fresh, notice), ix
 
 
+def open_committed(library: Library) -> Any | None:
+    """The library's index as last committed, checked but neither updated nor locked;
+    None if there is nothing worth searching there yet (no record, another format,
+    no sections, or it fails its checks, as it may while an update is half-way).
+
+    For answering at once while an update runs, in this process or another:
+    Whoosh shows readers the last commit, and a :class:`Searcher` moves on to a
+    newer one by itself.
+    """
+    folder = index_dir(library.root)
+    state = _read_state(folder)
+    if state is None or state.get("format") != index_format() or not state["documents"]:
+        return None
+    try:
+        return open_checked(folder, state)
+    except Exception as error:  # any failure means: not now
+        logger.info("the saved index in %s cannot be searched now: %s", folder, error)
+        return None
+
+
 def _as_last_saved(library: Library, error: OSError) -> tuple[IndexStats, Any]:
     """The index as last saved, opened unlocked and unchanged: it cannot be written."""
     folder = index_dir(library.root)

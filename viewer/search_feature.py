@@ -241,7 +241,10 @@ class SearchFeature(QObject):
 
     def _open_index(self, library: Library, rebuild: bool = False) -> None:
         self._generation += 1
-        self.start().requestOpen.emit(self._generation, library, rebuild)
+        # Nothing to search yet: the index as last saved may answer while this
+        # update runs (not after a reload, where the current searcher does).
+        early = self.searcher is None and not rebuild
+        self.start().requestOpen.emit(self._generation, library, rebuild, early)
 
     def _page_painted(self) -> None:
         if not self._painted:

@@ -5,7 +5,10 @@ Two threads, each with one worker object:
 - :class:`IndexWorker` brings a library's index up to date (a first build can
   take minutes) and hands back a ready :class:`index.Searcher`. It reports
   progress per file and can be cancelled between files, so closing the window
-  never waits for a build to finish.
+  never waits for a build to finish. Asked to answer early, it first hands
+  back a searcher on the index as last saved whenever the update has work to
+  do or another process holds the index (a long update, a repair after a
+  crash): the window answers at once, and better once the update is done.
 - :class:`SearchWorker` runs queries one after another. Every query carries a
   sequence number; one that a newer query has already replaced while it waited
   in the queue is skipped, and the window drops any answer that is not for its
@@ -98,10 +101,10 @@ class IndexWorker(QObject):
         self.gates = gates
         self.cancel = threading.Event()
 
-    @Slot(int, object, bool)
-    def open(self, generation: int, library: Library, rebuild: bool) -> None:
+    @Slot(int, object, bool, bool)
+    def open(self, generation: int, library: Library, rebuild: bool, early: bool) -> None:
         try:
-            searcher = self._open(generation, library, rebuild)
+            searcher = self._open(generation, library, rebuild, early)
         except Cancelled:
             return
         except Exception as error:  # shown to the user, never a crash
@@ -110,16 +113,27 @@ class IndexWorker(QObject):
             return
         self.ready.emit(generation, searcher)
 
-    def _open(self, generation: int, library: Library, rebuild: bool) -> Searcher:
-        from index import IndexBusy, Searcher, index_dir
+    def _open(self, generation: int, library: Library, rebuild: bool,
+              early: bool) -> Searcher:
+        from index import IndexBusy, Searcher, index_dir, open_saved
         from index.build import update_and_open
 
         last = -PROGRESS_INTERVAL
+
+        def answer_early() -> None:
+            nonlocal early
+            if early:
+                early = False
+                saved = open_saved(library)
+                if saved is not None:
+                    self.ready.emit(generation, saved)
 
         def progress(done: int, total: int) -> None:
             nonlocal last
             if self.cancel.is_set():
                 raise Cancelled
+            if done == 0:
+                answer_early()  # there is work to do: meanwhile, what was saved
             now = time.monotonic()
             # A few reports a second are enough for a progress bar, and far
             # cheaper than one queued signal per file of a 20,000-file library.
@@ -142,6 +156,7 @@ class IndexWorker(QObject):
                     raise Cancelled from None
                 if time.monotonic() >= deadline:
                     raise
+                answer_early()
                 self.busy.emit(generation)
         return Searcher(index_dir(library.root), ix, stats)
 
@@ -188,7 +203,7 @@ class SearchWorker(QObject):
 class Workers(QObject):
     """The two worker threads and how the window talks to them."""
 
-    requestOpen = Signal(int, object, bool)  # generation, Library, rebuild
+    requestOpen = Signal(int, object, bool, bool)  # generation, Library, rebuild, early
     requestSearch = Signal(int, str, object, int)  # seq, query, Searcher, limit
     requestRetire = Signal(object)  # Searcher
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from index import Results, Searcher
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
+BUSY_WAIT = 1.0  # s to wait for another process's update before answering without it
 TRAIL_SEPARATOR = " \u203a "  # a single right angle quote, as the window shows a trail
 
 
@@ -49,7 +50,22 @@ def run(args: argparse.Namespace) -> int:
 def _search(library: Library, query: str, limit: int) -> Results:
     import index
 
-    with index.open_index(library, terminal_progress(), procs=writer_processes()) as searcher:
+    try:
+        searcher = index.open_index(library, terminal_progress(), procs=writer_processes(),
+                                    wait=BUSY_WAIT)
+    except index.IndexBusy:
+        # Another process is updating the index (a window, `index`): answer at
+        # once from what it last saved, rather than wait for it, if there is any.
+        saved = index.open_saved(library)
+        if saved is None:
+            print("encyclopedia: waiting for another program that is building the index",
+                  file=sys.stderr)
+            searcher = index.open_index(library, terminal_progress(), procs=writer_processes())
+        else:
+            print("encyclopedia: another program is updating the index; these results are "
+                  "from before that update", file=sys.stderr)
+            searcher = saved
+    with searcher:
         _tell(searcher)
         try:
             return searcher.search(query, limit)
