@@ -29,8 +29,14 @@ class CommandError(Exception):
     """A user mistake: shown as one line on stderr, exit code 2."""
 
 
-def _content_arg(parser: argparse.ArgumentParser) -> None:
+def _content_arg(parser: argparse.ArgumentParser, *, inner: bool = False) -> None:
+    """``--content``; ``inner`` for a sub-command's action, which must not reset the
+    value given before it (``bookmarks --content X add ID`` and ``bookmarks add ID
+    --content X`` mean the same)."""
+    import argparse
+
     parser.add_argument("--content", type=Path, metavar="PATH",
+                        default=argparse.SUPPRESS if inner else None,
                         help="a folder of Markdown (all *.md below it) or one .md file; "
                              "default: the built-in articles")
 
@@ -98,6 +104,8 @@ def _define_bookmarks(commands: Any) -> None:
                         help="default: from the file's extension, else json")
     imported = actions.add_parser("import", help="merge bookmarks from a JSON or XBEL file")
     imported.add_argument("file", type=Path, metavar="FILE")
+    for action in (listing, add, remove, export, imported):
+        _content_arg(action, inner=True)
 
 
 def _define_textimport(commands: Any) -> None:
