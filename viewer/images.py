@@ -6,6 +6,13 @@ plugins read); anything else — a missing file, a file outside the library, a
 remote URL — becomes a small placeholder naming the file, so the article
 always renders and the viewer never reaches the network.
 
+Qt never opens an image file itself: the bytes are read here, from inside the
+library (links followed, then checked), and handed to Qt's decoder for the
+format they are. An SVG is made safe first (:func:`content.sanitize.sanitize_svg`),
+as Qt's SVG renderer would read any file its ``<image>``s or stylesheets name:
+the pictures it draws from the library are put in it as ``data:`` PNGs, and
+nothing else it names is read.
+
     >>> page_image(QUrl.fromLocalFile("/lib/img/map.png"), Path("/lib"))
     <QImage ...>                           # the map, or a placeholder saying why not
     >>> is_placeholder(page_image(QUrl("https://example.org/x.png"), Path("/lib")))
@@ -14,51 +21,182 @@ always renders and the viewer never reaches the network.
 
 from __future__ import annotations
 
+import base64
 import logging
+import os
+import stat
 from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
-from PySide6.QtCore import QByteArray, QRect, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QImageReader, QPainter, QPen
 
 logger = logging.getLogger(__name__)
 MAX_WIDTH = 780  # px: no wider than the page's reading column
 PLACEHOLDER_KEY = "encyclopedia-placeholder"  # QImage text key that marks a placeholder
+MAX_BYTES = 64 * 1024 * 1024  # an image file bigger than this is not read
+MAX_NESTING = 3  # SVGs drawn inside SVGs: deeper ones are left out
+SVG_FORMATS = ("svg", "svgz")
+OUTSIDE = "not loaded: outside the library"
 
 
 def page_image(url: QUrl, root: Path | None, max_width: int = MAX_WIDTH) -> QImage:
     """The image at ``url`` if it is a readable file below ``root``; else a placeholder."""
     if url.scheme() == "data":
-        return _data_image(url, max_width)
+        image = _decode(_data_bytes(url.toString(QUrl.ComponentFormattingOption.FullyEncoded)),
+                        "", None, root, 0)
+        return _fit(image, max_width) if not image.isNull() else placeholder("image", "unreadable")
     if not url.isLocalFile():
         return placeholder(url.fileName() or url.toString(), "not loaded: not a local file")
     path = Path(url.toLocalFile())
-    if root is None or not _inside(path, root):
-        return placeholder(path.name, "not loaded: outside the library")
-    reader = QImageReader(str(path))
-    reader.setAutoTransform(True)
-    image = reader.read()
+    if root is None:
+        return placeholder(path.name, OUTSIDE)
+    found = read_inside(path, root)
+    if isinstance(found, str):
+        return placeholder(path.name, found)
+    image = _decode(found, path.suffix, path.parent, root, 0)
     if image.isNull():
-        logger.info("image %s: %s", path, reader.errorString())
-        reason = "missing" if not path.exists() else "cannot be read"
-        return placeholder(path.name, reason)
+        return placeholder(path.name, "cannot be read")
     return _fit(image, max_width)
 
 
-def _inside(path: Path, root: Path) -> bool:
+def read_inside(path: Path, root: Path) -> bytes | str:
+    """The bytes of the regular file at ``path`` if it is below ``root`` once its links
+    are followed; else why not ("missing", "not loaded: outside the library"...)."""
     try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
+        target = path.resolve()
+        target.relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
+        return OUTSIDE
+    # Non-blocking, so that a named pipe cannot hang the page; not following a link
+    # that appeared since it was resolved.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(target, flags)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:
+        logger.info("image %s: %s", path, error)
+        return "cannot be read"
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a file"
+        if info.st_size > MAX_BYTES:
+            return "too big"
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            return file.read(MAX_BYTES + 1)
+    except OSError as error:
+        logger.info("image %s: %s", path, error)
+        return "cannot be read"
+    finally:
+        os.close(handle)
 
 
-def _data_image(url: QUrl, max_width: int) -> QImage:
-    # data:image/...;base64,... — part of the page itself, nothing is fetched.
-    header, _, payload = url.toString(QUrl.ComponentFormattingOption.FullyEncoded).partition(",")
-    image = QImage()
-    if header.lower().startswith("data:image/") and header.lower().endswith(";base64"):
-        image.loadFromData(QByteArray.fromBase64(payload.encode("ascii", "replace")))
-    return _fit(image, max_width) if not image.isNull() else placeholder("image", "unreadable")
+def _data_bytes(uri: str) -> bytes:
+    """The payload of a ``data:image/...`` URI (base64 or percent-encoded); b"" if none."""
+    header, _, payload = uri.partition(",")
+    header = header.lower()
+    if not header.startswith("data:image/"):
+        return b""
+    if header.endswith(";base64"):
+        try:
+            return base64.b64decode(unquote(payload).encode("ascii", "replace"))
+        except ValueError:
+            return b""
+    return unquote_to_bytes(payload)
+
+
+def _decode(data: bytes, suffix: str, base: Path | None, root: Path | None,
+            depth: int) -> QImage:
+    """``data`` as an image, read by the decoder of the format it is (a null image if none).
+
+    ``base`` is where an SVG's relative ``<image>`` paths start, ``root`` the library.
+    """
+    if not data:
+        return QImage()
+    found = _format_of(data, suffix)
+    if found is None:
+        return QImage()
+    if found in SVG_FORMATS:
+        if depth >= MAX_NESTING:
+            return QImage()
+        from content.sanitize import UnsafeSvg, sanitize_svg
+
+        if data.startswith(b"\x1f\x8b"):  # svgz
+            data = _gunzip(data)
+        try:
+            data = sanitize_svg(data, lambda href: _picture(href, base, root, depth + 1))
+        except UnsafeSvg as error:
+            logger.info("SVG not shown: %s", error)
+            return QImage()
+        found = "svg"
+    return _read(data, found)
+
+
+def _format_of(data: bytes, suffix: str) -> str | None:
+    """The image format of ``data``, by its content (by ``suffix`` if that says nothing)."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    found = bytes(QImageReader.imageFormat(buffer).data()).decode("ascii", "replace").lower()
+    buffer.close()
+    if found:
+        return found
+    if data.startswith(b"\x1f\x8b") or b"<svg" in data[:4096]:
+        return "svg"  # whatever the name says, never handed to Qt unread
+    wanted = suffix.lower().lstrip(".")
+    supported = {bytes(name.data()).decode("ascii") for name in
+                 QImageReader.supportedImageFormats()}
+    return wanted if wanted in supported else None
+
+
+def _read(data: bytes, image_format: str) -> QImage:
+    """``data`` read by that format's decoder only: never another one Qt might guess."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer, image_format.encode("ascii"))
+    reader.setAutoDetectImageFormat(False)
+    reader.setAutoTransform(True)
+    image = reader.read()
+    if image.isNull():
+        logger.info("image (%s): %s", image_format, reader.errorString())
+    return image
+
+
+def _gunzip(data: bytes) -> bytes:
+    import zlib
+
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        return inflater.decompress(data, MAX_BYTES)
+    except zlib.error:
+        return b""
+
+
+def _picture(href: str, base: Path | None, root: Path | None, depth: int) -> str | None:
+    """An SVG ``<image>``'s picture as a ``data:`` PNG, if it is part of the SVG or a
+    file inside the library; else None, and it is left out."""
+    href = href.strip()
+    if href[:5].lower() == "data:":
+        image = _decode(_data_bytes(href), "", None, root, depth)
+    else:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path or base is None or root is None:
+            return None
+        path = base / unquote(parts.path)
+        found = read_inside(path, root)
+        if isinstance(found, str):
+            return None
+        image = _decode(found, path.suffix, path.parent, root, depth)
+    if image.isNull():
+        return None
+    png = QBuffer()
+    png.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(png, "PNG")
+    return "data:image/png;base64," + base64.b64encode(bytes(png.data().data())).decode("ascii")
 
 
 def _fit(image: QImage, max_width: int) -> QImage:
