@@ -227,8 +227,10 @@ def test_a_search_while_another_process_repairs_answers_from_the_saved_index(
     for source in big["second"].rglob("*.md"):
         (library / source.relative_to(big["second"])).write_bytes(source.read_bytes())
 
+    import fcntl
+
     import index
-    from index.build import LOCK, _try_lock, _unlock
+    from index.build import LOCK
 
     repair = subprocess.Popen(
         [sys.executable, "-m", "viewer", "index", "--content", str(library)],
@@ -236,8 +238,12 @@ def test_a_search_while_another_process_repairs_answers_from_the_saved_index(
         env={**os.environ, "ENCYCLOPEDIA_HOME": str(encyclopedia_home)})
     lock = index.index_dir(library) / LOCK
     with open(lock, "a+b") as file:  # wait until the repair holds the index's lock
-        while _try_lock(file.fileno()):
-            _unlock(file.fileno())
+        while True:
+            try:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                break
+            fcntl.flock(file.fileno(), fcntl.LOCK_UN)
             time.sleep(0.005)
     started = time.monotonic()
     answer = _run("search", QUERY, "--json", "--limit", "20", "--content", str(library),
