@@ -67,6 +67,9 @@ def _local_path(path: Path, fragment: str, library: Library,
     elif not _inside(path, library.root):
         return LinkTarget("refused", f"{relative} is outside the library")
     slug = page_slug(library, relative)
+    if slug is None and path.exists():  # a page reached through a link inside the library
+        real = path.resolve().relative_to(library.root).as_posix()
+        slug = page_slug(library, f"{real}/" if relative.endswith("/") else real)
     if slug is not None:
         return place(library, slug, fragment)
     if path.is_file():

@@ -26,6 +26,7 @@ from content.sanitize import UnsafeSvg, sanitize_svg
 from tests.conftest import DATA, write_library
 from tests.helpers.audit import watching
 from tests.helpers.syscalls import strace_missing, traced
+from viewer.links import resolve_link
 
 HOSTILE = DATA / "hostile"
 SECRET_WORDS = ("zebracorn", "quokkadeep", "quokkainclude")
@@ -73,6 +74,20 @@ def test_links_that_leave_the_library_are_skipped_and_loops_are_harmless(
     assert seen.files_under(outside) == []
     assert not any(word in page for page in pages for word in SECRET_WORDS)
 
+
+
+def test_a_link_that_leads_out_of_the_library_through_a_symlink_is_refused(
+        tmp_path: Path) -> None:
+    library, outside = _library_with_links(tmp_path)
+    loaded = load_library(library)
+    with watching() as seen:
+        for href in ("leak.md", "absolute.md", "outdir/secret.md", "outdir.md",
+                     "self/leak.md", "alias/../../outside/secret.md", "../outside/secret.md",
+                     f"file://{outside}/secret.md", f"file://{library}/leak.md"):
+            target = resolve_link(href, loaded, "index")
+            assert target.kind == "refused" and "outside the library" in target.value, href
+        assert resolve_link("self/sub/page.md#page", loaded, "index").kind == "section"
+    assert seen.files_under(outside) == []
 
 @pytest.mark.xfail(raises=OSError, strict=True, reason=(
     "content/loading.py markdown_files: DirEntry.is_file() raises OSError (ELOOP) for a "
