@@ -764,7 +764,9 @@ class BookmarkStore:
 
         May render articles (and the whole library if a bookmark must be searched
         for), so the GUI should call it after the first page is shown. Writes only
-        if a bookmark moved or what we know about it changed.
+        if a bookmark moved or what we know about it changed; where that cannot be
+        written (a read-only or full disk), the bookmarks are shown re-anchored all
+        the same, and written another time.
         """
         self._library = library
         current = self.reload()
@@ -772,7 +774,11 @@ class BookmarkStore:
         changes = {old.key: new for old, new in zip(current, resolved, strict=True)
                    if bookmark_json(old) != bookmark_json(new)}
         if changes:
-            self._change(lambda shelf: _with_anchors(shelf, changes))
+            try:
+                self._change(lambda shelf: _with_anchors(shelf, changes))
+            except StorageError as error:  # nothing the reader did is lost: say nothing
+                logger.info("bookmarks re-anchored but not saved: %s", error)
+                self._show(_with_anchors(self._shelf, changes))
         return self.bookmarks
 
     # Changing: each re-reads the file under the lock, changes it, writes it.

@@ -206,3 +206,26 @@ def test_a_home_that_cannot_be_made_gives_one_line_for_search(tmp_path: Path) ->
     assert listing.returncode == 0 and listing.stdout == "No bookmarks.\n", listing.stderr
     shutil.rmtree(locked_out)
 
+
+
+def test_bookmarks_found_again_are_listed_from_a_read_only_home(encyclopedia_home: Path,
+                                                                 tmp_path: Path) -> None:
+    root = write_library(tmp_path / "trip", {
+        "trip.md": "# Trip\n\n## Day one\n\nWe walked to the lake and back again.\n"})
+    assert subprocess.run(viewer("bookmarks", "--content", str(root), "add", "trip#day-one"),
+                          capture_output=True, timeout=60).returncode == 0
+    (root / "trip.md").write_text(
+        "# Trip\n\n## The first day\n\nWe walked to the lake and back again.\n")
+    data = encyclopedia_home / "data"
+    before = (data / "bookmarks.json").read_bytes()
+    data.chmod(0o555)
+    try:
+        listing = subprocess.run(viewer("bookmarks", "--content", str(root), "list", "--json"),
+                                 capture_output=True, text=True, timeout=60,
+                                 preexec_fn=child_limits(mode_bits=True))
+    finally:
+        data.chmod(0o755)
+    assert listing.returncode == 0 and not listing.stderr, listing.stderr
+    (found,) = json.loads(listing.stdout)
+    assert (found["id"], found["missing"]) == ("trip#the-first-day", False)
+    assert (data / "bookmarks.json").read_bytes() == before  # saved another time
