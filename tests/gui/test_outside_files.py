@@ -28,6 +28,7 @@ from content import load_library
 from tests.conftest import DATA, write_library
 from tests.gui.conftest import OpenWindow
 from tests.helpers.audit import watching
+from tests.helpers.outside import SECRET_WORDS, library_with_links
 from tests.helpers.syscalls import strace_missing, traced
 from viewer.images import is_placeholder
 from viewer.printing import print_document, write_pdf
@@ -155,3 +156,22 @@ def test_the_screenshot_command_draws_nothing_from_outside(qapp: object, tmp_pat
     assert result.returncode == 0, result.stderr
     colours = _colours(QImage(str(out)), 2)
     assert GREEN in colours and BLUE in colours and MAGENTA not in colours
+
+
+def test_the_window_shows_and_finds_nothing_behind_a_link_out_of_the_library(
+        qtbot: QtBot, open_window: OpenWindow, tmp_path: Path) -> None:
+    library, outside = library_with_links(tmp_path)
+    with watching() as seen:
+        window = open_window(library)
+        qtbot.waitUntil(lambda: window.search.searcher is not None, timeout=20000)
+        rows = []
+        for n in range(window.tree.topLevelItemCount()):
+            item = window.tree.topLevelItem(n)
+            rows += [item.text(0), *(item.child(c).text(0) for c in range(item.childCount()))]
+        for word in SECRET_WORDS:
+            assert window.search.searcher.search(word).total == 0, word
+        window.navigate("sub/page")
+        text = window.view.toPlainText()
+    assert set(rows) <= {"Home", "sub", "Page"}
+    assert "sub text" in text and not any(word in text for word in SECRET_WORDS)
+    assert seen.files_under(outside) == []

@@ -25,34 +25,11 @@ from content.render import render_html
 from content.sanitize import UnsafeSvg, sanitize_svg
 from tests.conftest import DATA, write_library
 from tests.helpers.audit import watching
+from tests.helpers.outside import SECRET_WORDS, library_with_links
 from tests.helpers.syscalls import strace_missing, traced
 from viewer.links import resolve_link
 
 HOSTILE = DATA / "hostile"
-SECRET_WORDS = ("zebracorn", "quokkadeep", "quokkainclude")
-
-
-def _library_with_links(tmp_path: Path) -> tuple[Path, Path]:
-    """A library whose links lead out of it, into itself and round in circles."""
-    outside = write_library(tmp_path / "outside", {
-        "secret.md": "# Secret\n\nzebracorn outside text\n",
-        "deep/deep.md": "# Deep\n\nquokkadeep outside text\n"})
-    library = write_library(tmp_path / "lib", {
-        "index.md": "# Home\n\nhello\n", "sub/page.md": "# Page\n\nsub text\n"})
-    for name, target in {
-            "leak.md": "../outside/secret.md",  # a page that is a file outside
-            "absolute.md": str(outside / "secret.md"),
-            "outdir": "../outside",  # a folder outside
-            "outdir.md": "../outside/deep",
-            "self": ".",  # a link to its own folder
-            "sub/up": "..",  # and to the one above it: a loop through sub/
-            "alias": "sub",  # a second way into a folder inside
-            "sub.md": "sub",
-            "dangling.md": "nowhere.md"}.items():
-        (library / name).symlink_to(target)
-    return library, outside
-
-
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "viewer", *args], cwd=cwd, env=os.environ,
                           capture_output=True, text=True, timeout=120)
@@ -60,7 +37,7 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_links_that_leave_the_library_are_skipped_and_loops_are_harmless(
         tmp_path: Path) -> None:
-    library, outside = _library_with_links(tmp_path)
+    library, outside = library_with_links(tmp_path)
     started = time.perf_counter()
     with watching() as seen:
         loaded = load_library(library)
@@ -78,7 +55,7 @@ def test_links_that_leave_the_library_are_skipped_and_loops_are_harmless(
 
 def test_a_link_that_leads_out_of_the_library_through_a_symlink_is_refused(
         tmp_path: Path) -> None:
-    library, outside = _library_with_links(tmp_path)
+    library, outside = library_with_links(tmp_path)
     loaded = load_library(library)
     with watching() as seen:
         for href in ("leak.md", "absolute.md", "outdir/secret.md", "outdir.md",
@@ -103,7 +80,7 @@ def test_a_cycle_of_links_is_skipped_not_a_crash(tmp_path: Path) -> None:
 
 def test_the_command_line_never_indexes_finds_or_lists_a_file_outside(
         tmp_path: Path) -> None:
-    library, _outside = _library_with_links(tmp_path)
+    library, _outside = library_with_links(tmp_path)
     index = _run("index", "--content", str(library), "--json", cwd=tmp_path)
     assert index.returncode == 0, index.stderr
     report = json.loads(index.stdout)
@@ -122,10 +99,11 @@ def test_the_command_line_never_indexes_finds_or_lists_a_file_outside(
 @pytest.mark.skipif(strace_missing() is not None, reason=str(strace_missing()))
 def test_the_command_line_opens_no_file_outside_at_the_system_call_level(
         tmp_path: Path) -> None:
-    library, outside = _library_with_links(tmp_path)
-    for args in (("index", "--rebuild"), ("search", "zebracorn"), ("toc",)):
+    library, outside = library_with_links(tmp_path)
+    for args in (("index", "--rebuild"), ("search", "zebracorn"), ("toc",),
+                 ("open", "--screenshot", str(tmp_path / "shot.png"))):
         trace = traced([sys.executable, "-m", "viewer", *args, "--content", str(library)],
-                       cwd=tmp_path, env=os.environ)
+                       cwd=tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
         assert trace.returncode == 0, trace.stderr
         assert trace.opened, "the trace saw no file at all: it watched nothing"
         assert trace.files_under(outside) == [], args
