@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,24 @@ def test_the_window_shows_and_finds_nothing_behind_a_link_out_of_the_library(
     assert set(rows) <= {"Home", "sub", "Page"}
     assert "sub text" in text and not any(word in text for word in SECRET_WORDS)
     assert seen.files_under(outside) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_or_a_huge_svg_as_a_picture_is_a_placeholder_at_once(
+        qapp: object, tmp_path: Path) -> None:
+    from PySide6.QtCore import QUrl
+
+    from viewer.images import page_image
+
+    os.mkfifo(tmp_path / "pipe.png")  # reading it would wait for a writer forever
+    (tmp_path / "huge.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" '
+                                       'width="100000" height="100000"/>', encoding="utf-8")
+    for name in ("pipe.png", "huge.svg"):
+        # In a thread of its own, so that a regression fails here rather than hanging.
+        images: list[QImage] = []
+        worker = threading.Thread(daemon=True, target=lambda name=name, images=images:
+                                  images.append(page_image(
+                                      QUrl.fromLocalFile(str(tmp_path / name)), tmp_path)))
+        worker.start()
+        worker.join(timeout=10)
+        assert images and is_placeholder(images[0]), name
