@@ -36,6 +36,7 @@ MAX_WIDTH = 780  # px: no wider than the page's reading column
 PLACEHOLDER_KEY = "encyclopedia-placeholder"  # QImage text key that marks a placeholder
 MAX_BYTES = 64 * 1024 * 1024  # an image file bigger than this is not read
 MAX_NESTING = 3  # SVGs drawn inside SVGs: deeper ones are left out
+MAX_PICTURES = 64  # pictures drawn inside one image's SVGs, at every depth: the rest left out
 SVG_FORMATS = ("svg", "svgz")
 OUTSIDE = "not loaded: outside the library"
 
@@ -44,7 +45,7 @@ def page_image(url: QUrl, root: Path | None, max_width: int = MAX_WIDTH) -> QIma
     """The image at ``url`` if it is a readable file below ``root``; else a placeholder."""
     if url.scheme() == "data":
         image = _decode(_data_bytes(url.toString(QUrl.ComponentFormattingOption.FullyEncoded)),
-                        "", None, root, 0)
+                        "", None, root, _Budget())
         return _fit(image, max_width) if not image.isNull() else placeholder("image", "unreadable")
     if not url.isLocalFile():
         return placeholder(url.fileName() or url.toString(), "not loaded: not a local file")
@@ -54,7 +55,7 @@ def page_image(url: QUrl, root: Path | None, max_width: int = MAX_WIDTH) -> QIma
     found = read_inside(path, root)
     if isinstance(found, str):
         return placeholder(path.name, found)
-    image = _decode(found, path.suffix, path.parent, root, 0)
+    image = _decode(found, path.suffix, path.parent, root, _Budget())
     if image.isNull():
         return placeholder(path.name, "cannot be read")
     return _fit(image, max_width)
@@ -108,8 +109,24 @@ def _data_bytes(uri: str) -> bytes:
     return unquote_to_bytes(payload)
 
 
+class _Budget:
+    """What one image may still draw inside its SVGs: an SVG that draws itself many
+    times over, at every depth, would otherwise cost exponential time."""
+
+    def __init__(self, depth: int = 0, pictures: list[int] | None = None) -> None:
+        self.depth = depth
+        self._pictures = pictures if pictures is not None else [MAX_PICTURES]
+
+    def deeper(self) -> _Budget | None:
+        """The budget for one more picture inside, if any is left."""
+        if self._pictures[0] <= 0:
+            return None
+        self._pictures[0] -= 1
+        return _Budget(self.depth + 1, self._pictures)
+
+
 def _decode(data: bytes, suffix: str, base: Path | None, root: Path | None,
-            depth: int) -> QImage:
+            budget: _Budget) -> QImage:
     """``data`` as an image, read by the decoder of the format it is (a null image if none).
 
     ``base`` is where an SVG's relative ``<image>`` paths start, ``root`` the library.
@@ -120,14 +137,14 @@ def _decode(data: bytes, suffix: str, base: Path | None, root: Path | None,
     if found is None:
         return QImage()
     if found in SVG_FORMATS:
-        if depth >= MAX_NESTING:
+        if budget.depth >= MAX_NESTING:
             return QImage()
         from content.sanitize import UnsafeSvg, sanitize_svg
 
         if data.startswith(b"\x1f\x8b"):  # svgz
             data = _gunzip(data)
         try:
-            data = sanitize_svg(data, lambda href: _picture(href, base, root, depth + 1))
+            data = sanitize_svg(data, lambda href: _picture(href, base, root, budget.deeper()))
         except UnsafeSvg as error:
             logger.info("SVG not shown: %s", error)
             return QImage()
@@ -176,12 +193,15 @@ def _gunzip(data: bytes) -> bytes:
         return b""
 
 
-def _picture(href: str, base: Path | None, root: Path | None, depth: int) -> str | None:
+def _picture(href: str, base: Path | None, root: Path | None,
+             budget: _Budget | None) -> str | None:
     """An SVG ``<image>``'s picture as a ``data:`` PNG, if it is part of the SVG or a
-    file inside the library; else None, and it is left out."""
+    file inside the library (and the budget allows); else None, and it is left out."""
+    if budget is None:
+        return None
     href = href.strip()
     if href[:5].lower() == "data:":
-        image = _decode(_data_bytes(href), "", None, root, depth)
+        image = _decode(_data_bytes(href), "", None, root, budget)
     else:
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path or base is None or root is None:
@@ -190,12 +210,12 @@ def _picture(href: str, base: Path | None, root: Path | None, depth: int) -> str
         found = read_inside(path, root)
         if isinstance(found, str):
             return None
-        image = _decode(found, path.suffix, path.parent, root, depth)
+        image = _decode(found, path.suffix, path.parent, root, budget)
     if image.isNull():
         return None
     png = QBuffer()
     png.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(png, "PNG")
+    image.save(png, b"PNG")
     return "data:image/png;base64," + base64.b64encode(bytes(png.data().data())).decode("ascii")
 
 

@@ -197,3 +197,21 @@ def test_a_named_pipe_or_a_huge_svg_as_a_picture_is_a_placeholder_at_once(
         worker.start()
         worker.join(timeout=10)
         assert images and is_placeholder(images[0]), name
+
+
+def test_an_svg_that_draws_itself_over_and_over_is_drawn_at_once(
+        qapp: object, tmp_path: Path) -> None:
+    import time
+
+    from PySide6.QtCore import QUrl
+
+    from viewer.images import page_image
+
+    pictures = "".join('<image width="1" height="1" href="self.svg"/>' for _ in range(100))
+    (tmp_path / "self.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="30">'
+        f'<rect width="30" height="30" fill="#00ff00"/>{pictures}</svg>', encoding="utf-8")
+    started = time.perf_counter()
+    image = page_image(QUrl.fromLocalFile(str(tmp_path / "self.svg")), tmp_path)
+    assert time.perf_counter() - started < 5  # 100 pictures, each of 100, each of 100: once
+    assert not is_placeholder(image) and GREEN in _colours(image)
