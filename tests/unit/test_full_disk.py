@@ -30,9 +30,10 @@ import pytest
 
 from tests.conftest import write_library
 from tests.helpers.damage import BOOKMARKED, prepare
-from tests.helpers.limits import child_limits, in_mount_namespace
+from tests.helpers.limits import child_limits, in_mount_namespace, mode_bits_bite
 from viewer.bookmarks import BookmarkStore
 from viewer.state import StateFile
+from viewer.storage import StorageError
 
 PYTHON = sys.executable
 OTHER = "seven-thousand-cadres-conference#conclusion"
@@ -229,3 +230,20 @@ def test_bookmarks_found_again_are_listed_from_a_read_only_home(encyclopedia_hom
     (found,) = json.loads(listing.stdout)
     assert (found["id"], found["missing"]) == ("trip#the-first-day", False)
     assert (data / "bookmarks.json").read_bytes() == before  # saved another time
+
+
+def test_a_damaged_file_in_a_read_only_home_is_left_as_it_is(encyclopedia_home: Path) -> None:
+    data = encyclopedia_home / "data"
+    data.mkdir()
+    for name in ("bookmarks.json", "state.json"):
+        (data / name).write_text("{ cut sho")
+    data.chmod(0o555)
+    try:
+        with mode_bits_bite(), pytest.raises(StorageError, match="cannot be kept aside"):
+            StateFile().load()  # the window starts with defaults, and says this
+        with mode_bits_bite(), pytest.raises(StorageError, match="cannot be kept aside"):
+            BookmarkStore()  # the window's bookmarks are unavailable, and it says why
+    finally:
+        data.chmod(0o755)
+    assert sorted(p.name for p in data.iterdir()) == ["bookmarks.json", "state.json"]
+    assert (data / "state.json").read_text() == "{ cut sho"
