@@ -215,7 +215,7 @@ def _picture(href: str, base: Path | None, root: Path | None,
         return None
     png = QBuffer()
     png.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(png, b"PNG")
+    image.save(png, "PNG")
     return "data:image/png;base64," + base64.b64encode(bytes(png.data().data())).decode("ascii")
 
 
