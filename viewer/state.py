@@ -93,15 +93,10 @@ def _number(value: Any, low: float, high: float) -> float | None:
     return number if low <= number <= high else None
 
 
-def state_from_json(body: Mapping[str, Any]) -> ReadingState:
-    """Lenient: a value that makes no sense falls back to its default, one at a time."""
-    return read_state(body)[0]
-
-
-def read_state(body: Mapping[str, Any]) -> tuple[ReadingState, tuple[str, ...]]:
+def state_from_json(body: Mapping[str, Any]) -> tuple[ReadingState, tuple[str, ...]]:
     """The state in ``body``, and what was wrong in it: each value of the wrong type
-    or out of range falls back to its default. Absent values are not wrong, nor is
-    a theme this version does not know (a later one may add it)."""
+    or out of range falls back to its default, one at a time. Absent values are not
+    wrong, nor is a theme this version does not know (a later one may add it)."""
     problems: list[str] = []
     positions: dict[str, Place] = {}
     raw_positions = body.get("positions", {})
@@ -111,11 +106,11 @@ def read_state(body: Mapping[str, Any]) -> tuple[ReadingState, tuple[str, ...]]:
     for root, entry in raw_positions.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("section"), str) \
                 or not entry["section"]:
-            problems.append(f"the place in {root!r} has no section")
+            problems.append(f"the place in {root[:80]!r} has no section")
             continue
         scroll = _number(entry.get("scroll", 0.0), -SCROLL_LIMIT, SCROLL_LIMIT)
         if scroll is None:
-            problems.append(f"the scroll of the place in {root!r} is out of range")
+            problems.append(f"the scroll of the place in {root[:80]!r} is out of range")
         positions[root] = Place(entry["section"], scroll or 0.0)
     zoom = _number(body.get("zoom", 1.0), *ZOOM_RANGE)
     if zoom is None:
@@ -214,7 +209,7 @@ class StateFile:
         document = read_document(self.path, kind=FORMAT, version=FORMAT_VERSION,
                                  limit=SIZE_LIMIT)
         self._notices.extend(document.notices)
-        state, problems = read_state(document.body)
+        state, problems = state_from_json(document.body)
         if problems:
             try:
                 self._notices.append(repair(self.path, state_to_json(state), problems,
