@@ -579,8 +579,9 @@ def shelf_from_xbel(text: str, library: Library | None = None) -> tuple[Shelf, t
     except ET.ParseError as error:
         raise UnreadableBookmarks(f"not valid XML ({error})") from None
     except DefusedXmlException as error:
-        raise UnreadableBookmarks("refused: it declares XML entities, which bookmarks never "
-                                  f"need and an attack uses ({error})") from None
+        raise UnreadableBookmarks("refused: it declares XML entities or external "
+                                  "references, which bookmarks never need and attacks use "
+                                  f"({error})") from None
     if root.tag != "xbel":
         raise UnreadableBookmarks(f"not an XBEL file (its root is <{root.tag}>)")
     bookmarks: list[Bookmark] = []
@@ -658,7 +659,8 @@ def read_bookmarks_file(path: Path, library: Library | None = None
                         ) -> tuple[Shelf, tuple[str, ...]]:
     """Bookmarks from our JSON (the store's or ``list --json``'s shape) or XBEL, by content.
 
-    A file of more than :data:`IMPORT_LIMIT` bytes is refused unread.
+    A file of more than :data:`IMPORT_LIMIT` bytes is refused, having read no more
+    than that of it; so is anything but a file (a folder, a device, a pipe).
     """
     try:
         raw = read_file(path, IMPORT_LIMIT)
