@@ -11,6 +11,9 @@ Every ``id`` stays (headings, footnotes' ``fn:1`` and ``fnref:1``, raw anchors'
 empty paragraph, goes; and an element that is dropped with its content but never
 closed (``<script>`` alone) does not take the rest of the page with it. One pass
 reads the page, however many such tags it has.
+
+An SVG picture is made safe too (:func:`sanitize_svg`) before Qt draws it, since
+Qt's SVG renderer would read any file, or stylesheet, that the SVG names.
 """
 
 from __future__ import annotations
