@@ -15,7 +15,7 @@ Bookmarks and the reading state use the same rules:
   (:func:`repair`). Nothing the reader made is ever silently emptied.
 
     >>> with locked(path):
-    ...     document = read_document(path, kind="bookmarks", version=1)
+    ...     document = read_document(path, kind="bookmarks", version=1, limit=2**20)
     ...     atomic_write(path, json.dumps({"format": "bookmarks", "version": 1}))
 """
 
