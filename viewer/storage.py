@@ -239,7 +239,7 @@ def _parse(raw: bytes, kind: str, version: int, limit: int) -> tuple[Any, str | 
     except UnicodeDecodeError:
         return None, "it is not UTF-8 text"
     except json.JSONDecodeError as error:
-        return None, f"it is not valid JSON: {error.msg} at line {error.lineno}"
+        return None, f"it is not valid JSON: {error.msg}, line {error.lineno}"
     except ValueError:  # a number of thousands of digits
         return None, "it is not valid JSON: a number is too long"
     except RecursionError:
