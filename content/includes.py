@@ -8,6 +8,8 @@ it, or a link that does, is "not found", never read.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,12 +23,20 @@ class Expanded(NamedTuple):
 
 
 def read_inside(path: Path, root: Path) -> tuple[Path, str] | None:
-    """The file at ``path`` and its text (plain newlines), if it is inside ``root``
-    (resolved, links followed) and can be read; else None."""
+    """The file at ``path`` and its text (plain newlines), if it is a regular file inside
+    ``root`` (resolved, links followed) and can be read; else None."""
     try:
         target = path.resolve()
         target.relative_to(root)
-        raw = target.read_bytes()
+        # Not blocking, and only a regular file: a named pipe or a device would hang.
+        handle = os.open(target, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                return None
+            with os.fdopen(handle, "rb", closefd=False) as file:
+                raw = file.read()
+        finally:
+            os.close(handle)
     except (OSError, ValueError, RuntimeError):  # missing, outside, a loop of links
         return None
     text = raw.decode("utf-8", errors="replace")

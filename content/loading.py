@@ -231,23 +231,35 @@ def markdown_files(folder: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]
                 else:
                     pending.append((f"{relative}/", entry.path))
                 continue
-            if not entry.name.lower().endswith(MARKDOWN_SUFFIXES):
-                continue
-            if entry.is_symlink():
-                target = os.path.realpath(entry.path)
-                if os.path.commonpath([root, target]) != root:
-                    skipped.append(Skipped(relative, "a link to a file outside the library"))
-                    continue
-                if os.path.isdir(target):
-                    skipped.append(Skipped(relative, "a link to a folder"))
-                    continue
-            if not entry.is_file():
-                skipped.append(Skipped(relative, "not a regular file"))
-                continue
-            found.append((relative, entry.path))
+            reason = _not_a_page(entry, root)
+            if reason is None:
+                found.append((relative, entry.path))
+            elif reason:
+                skipped.append(Skipped(relative, reason))
     found.sort(key=lambda item: item[0].lower())
     skipped.sort()
     return [(slug_of(relative), Path(file)) for relative, file in found], skipped
+
+
+def _not_a_page(entry: os.DirEntry[str], root: str) -> str | None:
+    """Why a folder's entry (not a real folder) is no page to read: "" for a file that is
+    not Markdown, a reason to report for the rest, None for a page."""
+    try:
+        if entry.is_symlink():
+            # A link is followed only to a regular file inside the library; a folder it
+            # leads to is not walked (no loops, nothing outside), and says so.
+            target = os.path.realpath(entry.path)
+            if os.path.isdir(target):
+                return "a link to a folder"
+            if not entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+                return ""
+            if os.path.commonpath([root, target]) != root:
+                return "a link to a file outside the library"
+        elif not entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+            return ""
+        return None if entry.is_file() else "not a regular file"
+    except (OSError, ValueError):  # a loop of links, a name the system cannot follow
+        return "not a regular file"
 
 
 class Source(NamedTuple):

@@ -61,8 +61,8 @@ def find_book(folder: Path) -> Book | None:
         src = (root / src_name).resolve()
         if root is folder.parent and src != folder.resolve():
             continue  # a book.toml beside a folder that is not its source
-        if not src.is_dir():
-            continue
+        if not src.is_dir() or not src.is_relative_to(root.resolve()):
+            continue  # no pages, or pages outside the book: nothing to read there
         title = book.get("title")
         title = title if isinstance(title, str) and title.strip() else root.resolve().name
         return Book(root.resolve(), src, title, _hidelines(config))
@@ -70,14 +70,16 @@ def find_book(folder: Path) -> Book | None:
 
 
 def _read_config(path: Path) -> dict[str, object] | None:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
-    except FileNotFoundError:
+    """book.toml as data; None if there is none here (or it is a link out of its folder)."""
+    found = read_inside(path, path.parent.resolve())
+    if found is None:
         return None
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    try:
+        return tomllib.loads(found[1])
+    except tomllib.TOMLDecodeError as error:
         # A book.toml we cannot read still marks a book: its defaults serve.
         logger.warning("%s: %s; using mdBook's defaults", path, error)
-        return {} if path.is_file() else None
+        return {}
 
 
 def _hidelines(config: dict[str, object]) -> tuple[tuple[str, str], ...]:
@@ -309,7 +311,5 @@ def _anchored(lines: list[str], anchor: str) -> list[tuple[str, bool]]:
 
 def summary_text(book: Book) -> str | None:
     """The text of the book's SUMMARY.md, or None if it has none."""
-    try:
-        return (book.src / SUMMARY).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
+    found = read_inside(book.src / SUMMARY, book.root)  # never a link out of the book
+    return found[1] if found is not None else None

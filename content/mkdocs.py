@@ -63,8 +63,9 @@ def find_site(folder: Path) -> Site | None:
                 continue
             docs_name = config.get("docs_dir")
             docs = (root / (docs_name if isinstance(docs_name, str) else "docs")).resolve()
-            if (root is folder.parent and docs != folder.resolve()) or not docs.is_dir():
-                continue
+            if (root is folder.parent and docs != folder.resolve()) or not docs.is_dir() \
+                    or not docs.is_relative_to(root.resolve()):
+                continue  # not this folder's site, or pages outside the site
             title = config.get("site_name")
             return Site(root.resolve(), docs, title if isinstance(title, str) else docs.name,
                         config.get("nav"), _nav_file(config.get("plugins")),
@@ -92,11 +93,10 @@ def _read_config(path: Path) -> dict[str, Any] | None:
             return cast(dict[str, Any], cached["config"])
     except (OSError, ValueError, KeyError, TypeError):
         pass  # none yet, or damaged: read the file
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+    found = read_inside(path, path.parent.resolve())  # never a link out of the site
+    if found is None:
         return None
-    config = _parse_yaml(text, path)
+    config = _parse_yaml(found[1], path)
     try:
         atomic_write(cache, json.dumps({"stamp": stamp, "config": config}, default=str))
     except OSError as error:
@@ -321,11 +321,8 @@ class _Nav:
         """The text of a folder's literate-nav file, if the plugin is on and it has one."""
         if self.site.nav_file is None:
             return None
-        try:
-            return (self.site.docs / path / self.site.nav_file).read_text(
-                encoding="utf-8", errors="replace")
-        except OSError:
-            return None
+        found = read_inside(self.site.docs / path / self.site.nav_file, self.site.root)
+        return found[1] if found is not None else None
 
     def literate(self, text: str, base: str) -> tuple[Entry, ...]:
         """The nav a literate-nav file gives: its last list of links, nested. A linked

@@ -350,3 +350,34 @@ def test_an_edited_mkdocs_yml_is_read_again(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("nav:\n  - B first: b.md\n  - A: a.md\n")
     library = load_library(tmp_path)
     assert [(a.slug, a.title) for a in library.articles] == [("b", "B first"), ("a", "A")]
+
+
+def test_linked_folders_and_pipes_are_skipped_and_said(tmp_path: Path) -> None:
+    import os
+
+    outside = write_library(tmp_path / "outside", {"far.md": "# Far\n"})
+    book = write_library(tmp_path / "lib", {"src/a.md": "# A\n\n{{#include pipe.md}}\n",
+                                             "book.toml": ""})
+    root = book / "src"
+    (root / "notes").symlink_to(outside)
+    (root / "self").symlink_to(root)
+    (root / "deep.md").symlink_to(outside)
+    os.mkfifo(root / "pipe.md")
+    library = load_library(root)
+    assert [a.slug for a in library.articles] == ["a"]
+    assert [(s.path, s.reason) for s in library.skipped] == [
+        ("deep.md", "a link to a folder"), ("notes", "a link to a folder"),
+        ("pipe.md", "not a regular file"), ("self", "a link to a folder")]
+    assert "include not found: pipe.md" in library.article("a").body  # never a hang
+
+
+@pytest.mark.parametrize(("config", "folder"), [("book.toml", 'src = "../pages"'),
+                                                ("mkdocs.yml", "docs_dir: ../pages")])
+def test_a_source_folder_outside_the_library_is_not_read(tmp_path: Path, config: str,
+                                                        folder: str) -> None:
+    write_library(tmp_path, {"pages/secret.md": "# Secret\n", "lib/own.md": "# Own\n",
+                             f"lib/{config}": f"[book]\n{folder}\n" if config == "book.toml"
+                             else f"{folder}\n"})
+    library = load_library(tmp_path / "lib")
+    assert library.kind == "folder"
+    assert [a.slug for a in library.articles] == ["own"]
