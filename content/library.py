@@ -21,7 +21,7 @@ from typing import NamedTuple
 from content.contents import Entry
 from content.errors import ContentError, UnknownSection
 from content.flavour import PLAIN, Flavour
-from content.parse import Heading, split_front_matter
+from content.parse import Heading, plain_body, split_front_matter
 
 BUILTIN_ARTICLES = Path(__file__).resolve().parent / "articles"
 # The kinds of library (Library.kind).
@@ -61,14 +61,17 @@ class Article:
     """
 
     __slots__ = ("_body", "_by_anchor", "_headings", "_lead", "_title_heading", "aliases",
-                 "book_root", "fingerprint", "flavour", "includes", "lead_id", "path", "slug",
-                 "title", "trail")
+                 "book_root", "fingerprint", "flavour", "includes", "lead_id", "notice", "path",
+                 "slug", "title", "trail")
 
     def __init__(self, slug: str, path: Path, title: str, aliases: tuple[str, ...],
                  title_heading: Heading | None, headings: list[Heading], body: str | None,
                  fingerprint: str, flavour: Flavour = PLAIN,
-                 book_root: Path | None = None) -> None:
+                 book_root: Path | None = None, notice: str = "") -> None:
         self.slug = slug
+        # Set when the file is past a limit (content.limits): the page is then its
+        # text, shown plain under this one-line notice, with no sections but its lead.
+        self.notice = notice
         self.flavour = flavour  # how the library's own tool reads this Markdown
         # An mdBook's root: its {{#include}}s are resolved, from files below it only.
         self.book_root = book_root
@@ -136,6 +139,8 @@ class Article:
             text = read_source(self.path, self.book_root, self.flavour)
         except OSError as error:  # gone or unreadable since the library was read
             raise ContentError(f"{self.path}: cannot read ({error.strerror or error})") from None
+        if self.notice:
+            return plain_body(text.text), text.fingerprint
         return outline_body(text.text), text.fingerprint
 
     @property

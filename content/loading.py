@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -41,6 +42,7 @@ from content.library import (
     Skipped,
     fingerprint,
 )
+from content.limits import MAX_PAGE_BYTES
 from content.parse import Heading, Outline, outline
 
 if TYPE_CHECKING:  # read only for those kinds of library, when they are
@@ -269,16 +271,24 @@ class Source(NamedTuple):
     fingerprint: str  # changes whenever the file, or a file it includes, does
     warnings: tuple[str, ...]
     files: tuple[Path, ...] = ()  # the other files it was made of (includes)
+    # The size of the whole page, when ``text`` is only its beginning: a file past
+    # content.limits.MAX_PAGE_BYTES is read no further (0: ``text`` is all of it).
+    size: int = 0
 
 
 def read_source(file: Path, book_root: Path | None = None, flavour: Flavour = PLAIN) -> Source:
     """A page's text, with its includes resolved when ``book_root`` is given: an mdBook's
     ``{{#include}}`` directives, an MkDocs site's ``--8<--`` snippets. Raises OSError if
-    the page itself cannot be read."""
-    raw = file.read_bytes()
+    the page itself cannot be read.
+
+    Of a file bigger than :data:`content.limits.MAX_PAGE_BYTES`, only that much is
+    kept (it is shown as plain text), though all of it is read for its fingerprint.
+    """
+    raw, digest, size = _read_head(file)
     text, warning = decode(raw, file)
-    digest = fingerprint(raw)
     warnings = (warning,) if warning else ()
+    if size > len(raw):
+        return Source(text, digest, warnings, size=size)  # plain text: no includes
     if book_root is None:
         return Source(text, digest, warnings)
     if flavour.name == MKDOCS_LIBRARY:
@@ -293,8 +303,33 @@ def read_source(file: Path, book_root: Path | None = None, flavour: Flavour = PL
         return Source(text, digest, warnings)
     if expanded.text == text and not expanded.files:
         return Source(text, digest, warnings + expanded.warnings)
-    return Source(expanded.text, f"{digest}+{fingerprint(expanded.text.encode())}",
-                  warnings + expanded.warnings, expanded.files)
+    size = len(expanded.text)  # past the limit, the page is shown plain, cut there
+    return Source(expanded.text[:MAX_PAGE_BYTES],
+                  f"{digest}+{fingerprint(expanded.text.encode())}", warnings + expanded.warnings,
+                  expanded.files, size if size > MAX_PAGE_BYTES else 0)
+
+
+def _read_head(file: Path) -> tuple[bytes, str, int]:
+    """The bytes of ``file`` up to the limit of a page (cut where a character starts),
+    the fingerprint of all of it, and its size."""
+    if file.stat().st_size <= MAX_PAGE_BYTES:
+        raw = file.read_bytes()
+        if len(raw) <= MAX_PAGE_BYTES:  # (unless it grew since)
+            return raw, fingerprint(raw), len(raw)
+    with open(file, "rb") as handle:
+        raw = handle.read(MAX_PAGE_BYTES + 1)
+        # Too big to show whole: the rest is read in pieces for the fingerprint only,
+        # and never held (a 50 MB file costs 1 MB of memory, not 150).
+        crc, adler, size = zlib.crc32(raw), zlib.adler32(raw), len(raw)
+        while chunk := handle.read(1 << 20):
+            crc, adler = zlib.crc32(chunk, crc), zlib.adler32(chunk, adler)
+            size += len(chunk)
+    if size <= MAX_PAGE_BYTES:  # it shrank since
+        return raw, fingerprint(raw), size
+    end = MAX_PAGE_BYTES
+    while end > MAX_PAGE_BYTES - 3 and raw[end] & 0xC0 == 0x80:  # inside a UTF-8 character
+        end -= 1
+    return raw[:end], f"{size:x}-{crc:08x}{adler:08x}", size
 
 
 def read_article(slug: str, file: Path, flavour: Flavour = PLAIN,
@@ -302,7 +337,7 @@ def read_article(slug: str, file: Path, flavour: Flavour = PLAIN,
     """One file as an Article, and warnings: about its repair to be read, its includes."""
     found, source = read_outline(file, flavour, book_root)
     article = article_from_outline(slug, file, found.meta, found.headings, source.fingerprint,
-                                   found.body, flavour, book_root)
+                                   found.body, flavour, book_root, found.notice)
     article.includes = source.files
     return article, source.warnings
 
@@ -312,7 +347,7 @@ def read_outline(file: Path, flavour: Flavour = PLAIN,
     """What the outline pass finds in ``file``, and the text it read. Raises OSError
     if it cannot be read."""
     source = read_source(file, book_root, flavour)
-    return outline(source.text, flavour), source
+    return outline(source.text, flavour, source.size or None), source
 
 
 def decode(raw: bytes, file: Path) -> tuple[str, str | None]:
@@ -334,12 +369,13 @@ def parse_article(slug: str, path: Path, source: str, raw: bytes | None = None,
     found = outline(source, flavour)
     digest = fingerprint(raw if raw is not None else source.encode())
     return article_from_outline(slug, path, found.meta, found.headings, digest, found.body,
-                                flavour)
+                                flavour, notice=found.notice)
 
 
 def article_from_outline(slug: str, path: Path, meta: dict[str, str | list[str]],
                          headings: list[Heading], digest: str, body: str | None,
-                         flavour: Flavour = PLAIN, book_root: Path | None = None) -> Article:
+                         flavour: Flavour = PLAIN, book_root: Path | None = None,
+                         notice: str = "") -> Article:
     """An article from what the outline pass found (``body`` None: read when wanted).
 
     Its title: the front matter's, else its first ``#`` heading, else its first
@@ -362,7 +398,7 @@ def article_from_outline(slug: str, path: Path, meta: dict[str, str | list[str]]
     if isinstance(aliases, str):
         aliases = [aliases]
     return Article(slug, path, title, tuple(a for a in aliases if a), title_heading, headings,
-                   body, digest, flavour, book_root)
+                   body, digest, flavour, book_root, notice)
 
 
 def file_title(path: Path, slug: str) -> str:

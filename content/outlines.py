@@ -38,7 +38,7 @@ from content.places import cache_dir, library_key
 logger = logging.getLogger(__name__)
 
 FORMAT = "encyclopedia-outlines"
-VERSION = 2  # 2: several warnings; the stamps of included files
+VERSION = 3  # 2: several warnings; the stamps of included files; 3: the notice of a plain page
 
 
 class OutlineCache:
@@ -61,7 +61,7 @@ class OutlineCache:
         it cannot be read."""
         stamp = _stamp(file)
         entry = self._known.get(slug)
-        if isinstance(entry, list) and len(entry) == 6 and entry[0] == stamp \
+        if isinstance(entry, list) and len(entry) == 7 and entry[0] == stamp \
                 and _unchanged(entry[5]):
             try:
                 article = _article(slug, file, entry, flavour, book_root)
@@ -75,11 +75,11 @@ class OutlineCache:
         included = [[str(path), _stamp(path)] for path in source.files]
         self._now[slug] = [stamp, source.fingerprint, found.meta,
                            [[h.level, h.title, h.anchor, h.line] for h in found.headings],
-                           list(source.warnings), included]
+                           list(source.warnings), included, found.notice]
         self._changed = True
         # Not kept: a big library's text stays on disk until an article is opened.
         article = article_from_outline(slug, file, found.meta, found.headings,
-                                       source.fingerprint, None, flavour, book_root)
+                                       source.fingerprint, None, flavour, book_root, found.notice)
         article.includes = source.files
         return article, source.warnings
 
@@ -130,8 +130,8 @@ def _unchanged(included: object) -> bool:
 def _article(slug: str, file: Path, entry: list[Any], flavour: Flavour,
              book_root: Path | None) -> Article:
     """An article from a cache entry; TypeError or ValueError if the entry is not one."""
-    _, digest, meta, headings, warnings, _ = entry
-    if not isinstance(digest, str) or not isinstance(meta, dict) \
+    _, digest, meta, headings, warnings, _, notice = entry
+    if not isinstance(digest, str) or not isinstance(meta, dict) or not isinstance(notice, str) \
             or not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
         raise ValueError("not an outline")
     for key, value in meta.items():
@@ -144,5 +144,5 @@ def _article(slug: str, file: Path, entry: list[Any], flavour: Flavour,
                 or not isinstance(title, str) or not isinstance(anchor, str):
             raise ValueError("not a heading")
         found.append(Heading(level, title, anchor, line))
-    return article_from_outline(slug, file, meta, found, digest, None, flavour, book_root)
+    return article_from_outline(slug, file, meta, found, digest, None, flavour, book_root, notice)
 

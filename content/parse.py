@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from content.commonmark import source_text
 from content.flavour import PLAIN, Flavour
+from content.limits import MAX_PAGE_BYTES, notice, over_limit, too_many_headings
 
 # Patterns are strings, compiled (and cached) by ``re`` on first use, and each is
 # tried only on lines that could match it: the window reads the library before its
@@ -60,7 +61,8 @@ _CLOSING_HASHES = r"\s+#+\s*$|^#+\s*$"
 
 
 # The modules whose code decides an outline: a cache of outlines is stamped with them.
-OUTLINE_FILES = ("parse.py", "commonmark.py", "converter.py", "fences.py", "headings.py")
+OUTLINE_FILES = ("parse.py", "commonmark.py", "converter.py", "fences.py", "headings.py",
+                 "limits.py")
 
 
 class NotSimple(Exception):
@@ -82,6 +84,9 @@ class Outline(NamedTuple):
     meta: dict[str, str | list[str]]
     headings: list[Heading]
     body: str  # the source without front matter
+    # Set when the source is past a limit (content.limits): then the page is its
+    # text, shown plain under this one-line notice, and has no headings.
+    notice: str = ""
 
 
 def slugify(text: str) -> str:
@@ -102,15 +107,33 @@ def slugify(text: str) -> str:
     return re.sub(r"[-\s]+", "-", text)
 
 
-def unique_anchor(anchor: str, taken: set[str]) -> str:
-    """``anchor``, or ``anchor-1``, ``anchor-2``... whichever is still free."""
-    base = anchor or "section"
-    candidate, n = base, 0
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    taken.add(candidate)
-    return candidate
+class Anchors:
+    """The anchors of one page so far, each unique: ``anchor``, else ``anchor-1``,
+    ``anchor-2``..., whichever is still free.
+
+    It remembers the last number each anchor was given, so a page with
+    thousands of headings of the same title does not try every number again.
+
+    >>> anchors = Anchors()
+    >>> [anchors.unique(a) for a in ("notes", "notes", "notes-1", "")]
+    ['notes', 'notes-1', 'notes-1-1', 'section']
+    """
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self._last: dict[str, int] = {}
+
+    def unique(self, anchor: str) -> str:
+        base = anchor or "section"
+        candidate, n = base, self._last.get(base, 0)
+        if n:
+            candidate = f"{base}-{n}"
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        self._last[base] = n
+        self.taken.add(candidate)
+        return candidate
 
 
 def plain_heading(text: str) -> str:
@@ -175,28 +198,50 @@ def _unquote(value: str) -> str:
     return value
 
 
-def outline(source: str, flavour: Flavour = PLAIN) -> Outline:
-    """Front matter, the page's headings with unique anchors, and the body to render."""
+def outline(source: str, flavour: Flavour = PLAIN, size: int | None = None) -> Outline:
+    """Front matter, the page's headings with unique anchors, and the body to render.
+
+    ``size``: the size of the whole file (with its includes), when ``source`` is
+    only its beginning. A source past a limit (see :mod:`content.limits`) is a
+    plain-text page: no front matter, no headings, a notice.
+    """
+    reason = over_limit(source, size)
+    if reason is not None:
+        return plain_outline(source, reason, cut=max(size or 0, len(source)) > MAX_PAGE_BYTES)
     meta, body = split_front_matter(source)
     text = source_text(body, flavour)
     try:
         headings = _simple_headings(text)
     except NotSimple:
-        return Outline(meta, _exact_headings(text, flavour), body)
-    if text is not body and text.count("\n") != body.count("\n"):
-        # Read from a text with lines added: its line numbers are not the body's.
-        headings = [heading._replace(line=-1) for heading in headings]
+        headings = _exact_headings(text, flavour)
+    else:
+        if text is not body and text.count("\n") != body.count("\n"):
+            # Read from a text with lines added: its line numbers are not the body's.
+            headings = [heading._replace(line=-1) for heading in headings]
+    reason = too_many_headings(len(headings))
+    if reason is not None:
+        return plain_outline(source, reason)
     return Outline(meta, headings, body)
+
+
+def plain_outline(source: str, reason: str, cut: bool = False) -> Outline:
+    """The outline of a page shown as plain text because ``reason``: its text alone."""
+    return Outline({}, [], plain_body(source), notice(reason, cut))
+
+
+def plain_body(source: str) -> str:
+    """What a plain-text page is made of: its source, up to the limit of a page."""
+    return source[:MAX_PAGE_BYTES]
 
 
 def _exact_headings(text: str, flavour: Flavour) -> list[Heading]:
     from content.headings import exact_headings
 
-    taken: set[str] = set()
+    anchors = Anchors()
     found = []
     for level, title, explicit in exact_headings(text, flavour):
         anchor = explicit or slugify(title)
-        found.append(Heading(level, title or anchor, unique_anchor(anchor, taken), -1))
+        found.append(Heading(level, title or anchor, anchors.unique(anchor), -1))
     return found
 
 
@@ -207,7 +252,7 @@ def _simple_headings(text: str) -> list[Heading]:
         text = text.expandtabs(4)  # as Python-Markdown does first
     lines = text.split("\n")
     headings: list[Heading] = []
-    taken: set[str] = set()
+    anchors = Anchors()
     # Lines in fenced code: found before anything else, as SuperFences does.
     fenced = _top_level_fences(lines) if "```" in text or "~~~" in text else set()
     previous_is_text = False
@@ -290,7 +335,7 @@ def _simple_headings(text: str) -> list[Heading]:
         previous_is_text = after_list = False
         block_start = True  # a heading ends its block
         anchor = slugify(title)
-        headings.append(Heading(level, title or anchor, unique_anchor(anchor, taken), target))
+        headings.append(Heading(level, title or anchor, anchors.unique(anchor), target))
     return headings
 
 
