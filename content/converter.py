@@ -35,6 +35,8 @@ import string
 from typing import Any
 
 import markdown
+import markdown.util
+from markdown.inlinepatterns import LinkInlineProcessor
 from markdown.preprocessors import Preprocessor
 from pymdownx.superfences import (
     SuperFencesBlockPreprocessor,
@@ -47,6 +49,7 @@ from pymdownx.superfences import (
 from content.commonmark import source_text
 from content.fences import hidden_prefix, info_hidelines, info_language, visible_code
 from content.flavour import Flavour
+from content.limits import MAX_HIGHLIGHTED, MAX_HIGHLIGHTED_LINE
 
 _BLOCK_EXTENSIONS = ["tables", "footnotes", "attr_list", "def_list", "sane_lists", "admonition",
                      "pymdownx.details", "github-callouts"]
@@ -83,6 +86,11 @@ def markdown_for(flavour: Flavour, highlight: bool, extensions: list[Any] | None
                             *(c for c in string.punctuation if c not in md.ESCAPED_CHARS)]
     md.code_highlight = highlight
     md.code_flavour = flavour
+    md.code_budget = MAX_HIGHLIGHTED
+    inline = md.treeprocessors["inline"]
+    for processor in md.inlinePatterns:
+        if isinstance(processor, LinkInlineProcessor):
+            _BracketEnds(processor, inline)
     return md
 
 
@@ -90,6 +98,7 @@ def convert(md: Any, body: str, flavour: Flavour) -> str:
     """``body`` as HTML (not yet sanitized), read by ``md`` the way ``flavour`` reads it."""
     md.reset()
     md.code_flavour = flavour  # the book's hidelines can differ between two mdBooks
+    md.code_budget = MAX_HIGHLIGHTED
     return str(md.convert(source_text(body, flavour)))
 
 
@@ -110,8 +119,99 @@ def _code_block(source: str, language: str, class_name: str, options: dict[str, 
     source = visible_code(source, language, prefix)
     if not md.code_highlight:
         return str(fence_code_format(source, language, class_name, options, md, **kwargs))
+    # Pygments takes 1 to 10 us a character, and some of its lexers (reStructuredText's)
+    # the square of a line's length: past the page's budget, or with a line too long,
+    # code is shown as it is, in the same box.
+    md.code_budget -= len(source)
+    if md.code_budget < 0 or max(map(len, source.split("\n"))) > MAX_HIGHLIGHTED_LINE:
+        language = "text"
     fences = md.preprocessors["fenced_code_block"]
     return str(fences.highlight(src=source, language=language, options=options, md=md, **kwargs))
+
+
+class _BracketEnds:
+    """A link processor's ``getText`` (where the ``]`` of a ``[`` is), in time that
+    grows with the paragraph, not with its square.
+
+    Python-Markdown finds the closing bracket of every index of a paragraph's text
+    in one pass, and reuses that while the text is the same. But each link found
+    replaces itself in the text with a placeholder, and the next link then pays
+    for a new pass over all of it: 1,000 links in one paragraph took 2.8 s, 4,000
+    more than 20 s. The text after a link is unchanged, though, and where a bracket
+    closes depends only on the text after it; so the same ends are used again,
+    shifted, as long as the new text is provably the old one with the last link
+    made into its placeholder (the placeholder names that very link's element).
+    """
+
+    def __init__(self, processor: LinkInlineProcessor, inline: Any) -> None:
+        self.inline = inline  # the inline tree processor, whose stash names the placeholders
+        self.handle = processor.handleMatch
+        self.text: str | None = None  # the text the ends were found in
+        self.ends: list[int | None] = []  # for each index of it: past the closing "]"
+        self.current: str | None = None  # the text now, made from ``text``
+        self.shift = 0  # index in ``current`` + shift = index in ``text``
+        self.valid_from = 0  # only indexes of ``current`` from here are in ``text``
+        self.last: tuple[Any, int, int, int] | None = None  # the link last made in ``current``
+        processor.getText = self.get_text
+        processor.handleMatch = self.handle_match
+
+    def handle_match(self, match: re.Match[str], data: str) -> tuple[Any, int | None, int | None]:
+        element, start, end = self.handle(match, data)
+        if element is not None and start is not None and end is not None \
+                and data is self.current:
+            self.last = (element, start, end, len(data))
+        return element, start, end
+
+    def get_text(self, data: str, index: int) -> tuple[str, int, bool]:
+        if (data is not self.current and not self._follows(data)) or index < self.valid_from:
+            self.text = self.current = data
+            self.ends = _bracket_ends(data)
+            self.shift = self.valid_from = 0
+            self.last = None
+        end = self.ends[index + self.shift]
+        if end is None:
+            return data[index:], len(data), False
+        end -= self.shift
+        return data[index:end - 1], end, True
+
+    def _follows(self, data: str) -> bool:
+        """Whether ``data`` is the current text with its last link made a placeholder
+        (then it becomes the current text)."""
+        if self.last is None:
+            return False
+        element, start, end, length = self.last
+        prefix = markdown.util.INLINE_PLACEHOLDER_PREFIX
+        close = data.find(markdown.util.ETX, start) if data.startswith(prefix, start) else -1
+        if close == -1:
+            return False
+        placeholder = close + 1 - start
+        if len(data) != length - (end - start) + placeholder \
+                or self.inline.stashed_nodes.get(data[start + len(prefix):close]) is not element:
+            return False
+        self.current, self.last = data, None
+        self.shift += end - start - placeholder
+        self.valid_from = start + placeholder
+        return True
+
+
+def _bracket_ends(text: str) -> list[int | None]:
+    """For each index of ``text``, the index just past the ``]`` that closes a ``[``
+    opened before it, or None if it never closes (Python-Markdown's own reading)."""
+    ends: list[int | None] = [None] * (len(text) + 1)
+    depth = 0
+    # The indexes still waiting for their closing bracket; the bracket depth before
+    # each is strictly increasing from the bottom of the stack to its top.
+    waiting: list[tuple[int, int]] = []
+    for position in range(len(text) + 1):
+        while waiting and depth < waiting[-1][1]:
+            ends[waiting.pop()[0]] = position
+        waiting.append((position, depth))
+        if position < len(text):
+            if text[position] == "[":
+                depth += 1
+            elif text[position] == "]":
+                depth -= 1
+    return ends
 
 
 class _InfoStringFences(SuperFencesBlockPreprocessor):  # type: ignore[misc]

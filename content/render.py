@@ -8,14 +8,19 @@ drawn as boxes QTextBrowser can show, and the sanitizing.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
+from html import escape
 from html.parser import HTMLParser
 from typing import Any
 
 from content.flavour import PLAIN, Flavour
 from content.library import Article
+from content.limits import MAX_TABLE_NESTING, shown_text
 from content.sanitize import sanitize
+
+logger = logging.getLogger(__name__)
 
 _BLOCK_TAGS = frozenset({
     "p", "div", "li", "ul", "ol", "table", "tr", "thead", "tbody", "tfoot", "caption",
@@ -37,6 +42,9 @@ _HIGHLIGHTED = r'(?s)<div class="highlight"><pre>(.*?)\n?(</code>)?</pre></div>'
 # (Without the code's last newline, which QTextBrowser would show as an empty line.)
 _CODE_BOX = (r'<table class="code" width="100%"><tr><td class="code">'
              r"<pre>\1\2</pre></td></tr></table>")
+# The tags of a table, and what each becomes in a table nested too deep for Qt.
+_TABLE_TAG = re.compile(r"(?i)<(/?)(table|thead|tbody|tfoot|tr|td|th|caption)\b([^>]*)>")
+_ID = re.compile(r"""\sid\s*=\s*("[^"]*"|'[^']*')""")
 
 _local = threading.local()
 
@@ -132,15 +140,65 @@ def _boxed(element: Any, kind: str) -> Any:
 
 def render_html(article: Article, body: str | None = None) -> str:
     """The article's body (or ``body``, read already) as safe HTML; headings carry
-    the section anchors as ids."""
+    the section anchors as ids. A page past a limit is its text, plain."""
     from content.converter import convert
 
+    text = article.body if body is None else body
+    if article.notice:
+        return plain_page(text, article.notice)
     flavour = getattr(article, "flavour", PLAIN)
     converter = _converter(flavour)
     processor = converter.treeprocessors["section_anchors"]
     processor.anchors = [(s.level, s.anchor) for s in article.walk() if s.anchor]
-    html = convert(converter, article.body if body is None else body, flavour)
-    return sanitize(re.sub(_HIGHLIGHTED, _CODE_BOX, html))
+    try:
+        html = convert(converter, text, flavour)
+    except RecursionError:
+        # content.limits keeps a page's nesting well below this: never seen, but a
+        # page is never worth a crash. (The renderer is made anew: it broke midway.)
+        logger.warning("%s: nested too deep to render; shown as plain text", article.path)
+        _local.__dict__.get("converters", {}).pop(flavour.name, None)
+        return plain_page(text, "Shown as plain text because it is nested too deep to render.")
+    return _flat_deep_tables(sanitize(re.sub(_HIGHLIGHTED, _CODE_BOX, html)))
+
+
+def plain_page(text: str, notice: str) -> str:
+    """A page past a limit: the one-line notice, then its text as it is, escaped, in
+    a block whose lines wrap (words past the limit of a word are cut)."""
+    return (f'<p class="blocked">{escape(notice)}</p>\n'
+            f'<pre class="plain">{escape(shown_text(text), quote=False)}</pre>')
+
+
+def plain_text_of(text: str) -> str:
+    """The text a plain page shows, as :func:`section_texts` gives it."""
+    return _tidy(shown_text(text))
+
+
+def _flat_deep_tables(html: str) -> str:
+    """The page with tables nested deeper than :data:`MAX_TABLE_NESTING` written as
+    blocks. Qt's layout of nested tables doubles its time with each level (16
+    levels: 1 s, 20: 12 s), and every admonition and code block is a table here."""
+    if html.count("<table") <= MAX_TABLE_NESTING:
+        return html
+    depth = 0
+
+    def block(found: re.Match[str]) -> str:
+        nonlocal depth
+        closing, tag = found.group(1), found.group(2).lower()
+        if tag == "table":
+            depth += -1 if closing else 1
+            deep = depth + (1 if closing else 0) > MAX_TABLE_NESTING
+        else:
+            deep = depth > MAX_TABLE_NESTING
+        if not deep:
+            return found.group()
+        if tag in ("thead", "tbody", "tfoot"):
+            return ""
+        if closing:
+            return "</div>"
+        anchor = _ID.search(found.group(3))
+        return f"<div id={anchor.group(1)}>" if anchor else "<div>"
+
+    return _TABLE_TAG.sub(block, html)
 
 
 class _SectionText(HTMLParser):
@@ -177,6 +235,8 @@ class _SectionText(HTMLParser):
 
 def section_texts(article: Article, html: str | None = None) -> dict[str, str]:
     """Plain text of each section's own content (without its sub-sections), by id."""
+    if article.notice:  # a plain page: its lead is all it has, the notice left out
+        return {article.lead.id: plain_text_of(article.body)}
     anchors = {s.anchor: s.id for s in article.walk() if s.anchor}
     parser = _SectionText(anchors, article.lead.id)
     parser.feed(html if html is not None else render_html(article))
