@@ -45,6 +45,9 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1")
+# Emphasis in emphasis deeper than this is left to the renderer: each pass over a
+# line unwraps one level, and a line of thousands of "*" would take as many passes.
+_EMPHASIS_DEPTH = 3
 
 class NotSimple(Exception):
     """This Markdown needs the real renderer."""
@@ -52,6 +55,8 @@ class NotSimple(Exception):
 
 def section_texts(article: Article) -> dict[str, str]:
     """Plain text of each section's own content, by id, as ``content.render`` gives it."""
+    if article.notice:
+        return rendered_section_texts(article)  # a plain page: its text, never rendered
     try:
         return _simple_section_texts(article)
     except NotSimple:
@@ -154,16 +159,20 @@ def _block_text(block: list[str]) -> list[str]:
     """The text lines of one block (the lines between blank lines)."""
     if not block:
         return []
-    if len(block) >= 2 and "|" in block[0] and _TABLE_RULE.match(block[1]):
-        # The renderer writes each cell on a line of its own.
-        return [_inline(cell) for row in [block[0], *block[2:]] for cell in _cells(row)]
-    first = block[0]
+    # Block quotes in block quotes, as a loop: a quote nested thousands deep is no
+    # reason to exhaust the stack.
+    while True:
+        if len(block) >= 2 and "|" in block[0] and _TABLE_RULE.match(block[1]):
+            # The renderer writes each cell on a line of its own.
+            return [_inline(cell) for row in [block[0], *block[2:]] for cell in _cells(row)]
+        first = block[0]
+        if not _QUOTE.match(first):
+            break
+        block = [_QUOTE.sub("", line, count=1) for line in block]
     if _RULE.match(first):
         if len(block) > 1:
             raise NotSimple
         return []
-    if _QUOTE.match(first):
-        return _block_text([_QUOTE.sub("", line, count=1) for line in block])
     if _LIST_ITEM.match(first):
         return [_inline(_LIST_ITEM.sub("", line, count=1)) for line in block]
     if any(_BLOCK_START.match(line) or _SETEXT_UNDERLINE.match(line) for line in block[1:]):
@@ -199,11 +208,10 @@ def _unwrap(text: str) -> str:
     text = _LINK.sub(r"\1", text)
     if "](" in text:
         raise NotSimple
-    while True:
-        unwrapped = _EMPHASIS.sub(r"\2", text)
-        if unwrapped == text:
+    for _ in range(_EMPHASIS_DEPTH):  # each pass unwraps one level
+        if "*" not in text:
             break
-        text = unwrapped
+        text = _EMPHASIS.sub(r"\2", text)
     if "*" in text:
         raise NotSimple
     return text
