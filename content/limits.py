@@ -51,6 +51,9 @@ MAX_NESTING = 32
 # it out in time that grows with its square (10,000: 17 ms; 200,000: 1.4 s).
 # Pictures inlined as data: URLs do not count.
 MAX_WORD = 5_000
+# Blocks (paragraphs, list items, code blocks, headings, counted from the lines
+# that start them): Python-Markdown spends 50 to 150 us on each, however small.
+MAX_BLOCKS = 10_000
 # Headings on a page: Qt lays out 2,000 in 0.16 s and 10,000 in 6 s, and each
 # is a row of the Contents tree and a section of the index.
 MAX_HEADINGS = 2_000
@@ -65,8 +68,15 @@ MAX_TABLE_COLUMNS = 256
 # block. 10,000,000 of them cost about a second.
 MAX_SCAN = 10_000_000
 
+# Characters Python-Markdown copies while it reads inline markup: it writes a
+# paragraph's text again for each link, code span, emphasis... it finds in it, so
+# the cost is the marks in a paragraph times its length. 2,000,000,000 of them (a
+# 1 MB paragraph with 2,000 marks) take about half a second.
+MAX_INLINE_COPY = 2_000_000_000
+
 # What the renderer does past its own limits (no notice: the page says the same).
 MAX_HIGHLIGHTED = 200_000  # characters of code a page colours with Pygments
+HIGHLIGHTED_BLOCK = 500  # what a block costs of that, besides its characters
 MAX_HIGHLIGHTED_LINE = 1_000  # a code block with a longer line is not coloured
 MAX_TABLE_NESTING = 8  # Qt's table layout doubles its time with each level
 
@@ -84,6 +94,8 @@ _LONG_WORD = re.compile(f"(?<!\\S)\\S{{{MAX_WORD + 1}}}")
 _DATA_URL = re.compile(r"\(data:image/[^\s()]*\)")
 _ROW = re.compile(f"[^\\n|]*(?:\\|[^\\n|]*){{{MAX_TABLE_COLUMNS + 1}}}")
 _ROW_LINE = re.compile("\\n" + _ROW.pattern)
+# The start of a block: a blank line, a list item, a fence or a heading.
+_BLOCK_START = re.compile(r"\n(?:[ \t]*\n|[ \t>]*(?:[-+*][ \t]|\d{1,9}[.)][ \t]|```|~~~|#))")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*?)?(/?)>")
 # Elements that never nest: void ones, and those whose end tag HTML lets one leave out.
 _UNNESTED = frozenset({
@@ -94,6 +106,10 @@ _HTML_CELL = re.compile(r"(?i)<t[dh][\s>/]")
 # Lines at which Python-Markdown splits a block and searches the rest again:
 # ATX headings, definitions (of links, footnotes, terms) and GitHub callouts.
 _SPLITTER = re.compile(r"\n(?:#|[ ]{0,3}(?:\[[^\[\]\n]*\]:|:[ \t]|>[ ]?\[!))")
+# Where one run of inline text ends: a blank line, or a line that starts a list
+# item, a heading or a table row. (Lines of a block quote are one paragraph.)
+_INLINE_RUNS = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[-+*][ \t]|\d{1,9}[.)][ \t]|#|\|))")
+_INLINE_MARKS = ("`", "*", "_", "[", "<", "&", "\\", "~")
 _NEAR = 256  # characters: a tag or link closed within them is costed by its length
 _NEAR_TAG = re.compile(f"<[A-Za-z/!?][^>]{{0,{_NEAR}}}>")
 _FAR_TAG = re.compile(f"<(?=[A-Za-z/!?])(?![^>]{{0,{_NEAR + 1}}}>)")
@@ -114,6 +130,9 @@ def over_limit(text: str, size: int | None = None) -> str | None:
     depth = _nesting(text)
     if depth > MAX_NESTING:
         return f"it is nested {depth:,} deep (the limit is {MAX_NESTING})"
+    blocks = len(_BLOCK_START.findall(text))
+    if blocks > MAX_BLOCKS:
+        return f"it has {blocks:,} blocks (the limit is {MAX_BLOCKS:,})"
     depth = _html_nesting(text) if text.count("<") > MAX_NESTING else 0
     if depth > MAX_NESTING:
         return f"its HTML is nested {depth:,} deep (the limit is {MAX_NESTING})"
@@ -125,7 +144,7 @@ def over_limit(text: str, size: int | None = None) -> str | None:
     word = _longest_word(text)
     if word > MAX_WORD:
         return f"it has a word of {word:,} characters (the limit is {MAX_WORD:,})"
-    if _scan_cost(text) > MAX_SCAN:
+    if _scan_cost(text) > MAX_SCAN or _inline_cost(text) > MAX_INLINE_COPY:
         return ("its markup would take too long to read (unclosed tags or links, or "
                 "definitions and headings in long blocks)")
     return None
@@ -247,6 +266,30 @@ def _scan_cost(text: str) -> int:
             cost += (end if end != -1 else len(text)) - found.start()
             if cost > MAX_SCAN:
                 return cost
+    return cost
+
+
+def _inline_cost(text: str) -> int:
+    """About how many characters Python-Markdown copies reading the inline markup:
+    for each run of inline text (a paragraph, a list item, a heading, a table row),
+    its marks times its length."""
+    marks = sum(map(text.count, _INLINE_MARKS)) + text.count("  \n")
+    if marks * len(text) <= MAX_INLINE_COPY:
+        return 0  # the usual file: no need to look at its paragraphs one by one
+    if "```" in text or "~~~" in text:  # fenced code is put aside first: not inline
+        code = _fenced_ranges(text)
+        text = "".join(text[start:end] for start, end in zip(
+            [0, *(high for _, high in code)], [*(low for low, _ in code), len(text)],
+            strict=True))
+    runs = _INLINE_RUNS.split(text)
+    if marks * max(map(len, runs)) <= MAX_INLINE_COPY:
+        return 0
+    cost = 0
+    for run in runs:
+        if len(run) >= 1000:  # the shorter cost at most a million each, half the limit in all
+            cost += (sum(map(run.count, _INLINE_MARKS)) + run.count("  \n")) * len(run)
+            if cost > MAX_INLINE_COPY:
+                break
     return cost
 
 
