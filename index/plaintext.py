@@ -48,6 +48,7 @@ _EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)\1")
 # Emphasis in emphasis deeper than this is left to the renderer: each pass over a
 # line unwraps one level, and a line of thousands of "*" would take as many passes.
 _EMPHASIS_DEPTH = 3
+_INLINE_SCAN = 1_000_000
 
 class NotSimple(Exception):
     """This Markdown needs the real renderer."""
@@ -191,6 +192,10 @@ def _cells(row: str) -> list[str]:
 
 def _inline(text: str) -> str:
     """A line's text: code spans as written; links, images and emphasis unwrapped."""
+    # A code span's or an emphasis's pattern may scan from each mark to the end of
+    # the line: past this budget, the renderer (which does not) reads the line.
+    if (text.count("`") + text.count("*")) * len(text) > _INLINE_SCAN:
+        raise NotSimple
     parts = []
     done = 0
     for span in _CODE_SPAN.finditer(text):
